@@ -1,0 +1,356 @@
+"""Identity sets (heapy's IdentitySet) and equivalence relations.
+
+An IdentitySet is a set of objects compared by identity, with an
+equivalence relation (``er``, Clodo by default) that decides how it prints
+and how ``len()`` and indexing see it: as the rows of its partition. The
+members live in the C engine (``guppy._guppy.NodeSet``); this module only
+adds the relation and heapy's spelling of each operation.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable, Iterator, Optional, Union, overload
+
+from guppy import _guppy
+from guppy.heapy.OutputHandling import MAX_MORE_LINES, AllPrinter, MorePrinter
+
+__all__ = [
+    "EquivalenceRelation", "IdentitySet", "IdentitySetMulti",
+    "IdentitySetSingleton", "RELATIONS",
+]
+
+#: Longest brief, as heapy cuts them.
+MAX_SUMMARY_LENGTH = 80
+
+
+class EquivalenceRelation(_guppy.Hidden):
+    """A way of classifying objects: ``hp.Clodo``, ``hp.Type``, ...
+
+    ``x.by(er)`` re-partitions a set by it.
+    """
+
+    __slots__ = ("name", "code", "_session")
+
+    def __init__(self, name: str, code: int, session: Any) -> None:
+        self.name = name
+        self.code = code
+        self._session = session
+
+    def __repr__(self) -> str:
+        return "%s%s" % (self._session.reprefix, self.name)
+
+    def __str__(self) -> str:
+        return "Equiv. relation <%s classifier>" % self.name
+
+    def __eq__(self, other: object) -> bool:
+        return (isinstance(other, EquivalenceRelation)
+                and other.code == self.code)
+
+    def __hash__(self) -> int:
+        return hash(("guppy-er", self.code))
+
+
+#: Relation name -> engine code (classify.h, GyBy).
+RELATIONS = {
+    "Clodo": 1, "Type": 2, "Size": 3, "Unity": 4, "Module": 5, "Id": 6,
+    "Idset": 7,
+}
+_CODE_ID = RELATIONS["Id"]
+
+
+def _is_set(x: object) -> bool:
+    return isinstance(x, IdentitySet)
+
+
+class IdentitySet(_guppy.NodeSet):
+    """A set of objects by identity, printed as a partition table.
+
+    ``count`` and ``size`` are its totals, ``len(x)`` its number of rows,
+    ``x[i]`` a row, ``x.bytype`` (and the other ``by...``) the same objects
+    under another relation.
+
+    >>> from guppy import hpy
+    >>> hp = hpy()
+    >>> print(hp.iso(1.5, 2.5).bytype)
+    Partition of a set of 2 objects. Total size = 48 bytes.
+     Index  Count   %     Size   % Cumulative  % Type
+         0      2 100       48 100        48 100 float
+    """
+
+    __slots__ = ("_er", "_index_base", "_cumul_before")
+
+    # -- construction -----------------------------------------------------
+
+    @staticmethod
+    def _make(nodes: _guppy.NodeSet, er: EquivalenceRelation,
+              index_base: int = 0, cumul_before: int = 0) -> "IdentitySet":
+        """Wrap engine nodes as a set of the right class for its size."""
+        count = nodes.count
+        if count == 0:
+            return er._session.Nothing
+        cls = IdentitySetSingleton if count == 1 else IdentitySetMulti
+        s = cls._from_nodes(nodes)
+        s._er = er
+        s._index_base = index_base
+        s._cumul_before = cumul_before
+        return s
+
+    @classmethod
+    def _from_nodes(cls, nodes: _guppy.NodeSet) -> "IdentitySet":
+        return cls(nodes)   # shares the members' array: no copy
+
+    # -- totals and members ------------------------------------------------
+
+    @property
+    def er(self) -> EquivalenceRelation:
+        """The equivalence relation the set is partitioned by."""
+        return self._er
+
+    @property
+    def indisize(self) -> int:
+        """Total individual size, as ``size``."""
+        return self.size
+
+    @property
+    def nodes(self) -> _guppy.NodeSet:
+        """The members, iterable in address order."""
+        return _guppy.NodeSet(self)
+
+    @property
+    def theone(self) -> Any:
+        """The only member; ValueError unless the set has exactly one."""
+        if self.count != 1:
+            raise ValueError("theone requires a singleton set")
+        for x in _guppy.NodeSet.__iter__(self):
+            return x
+        raise AssertionError("unreachable")
+
+    # -- partition ----------------------------------------------------------
+
+    def __len__(self) -> int:
+        return self._numrows(self._er.code)
+
+    def __iter__(self) -> Iterator[Any]:
+        raise TypeError("iteration over non-sequence")
+
+    def __contains__(self, item: object) -> bool:
+        return _guppy.NodeSet.__contains__(self, item)
+
+    def __bool__(self) -> bool:
+        return self.count != 0
+
+    @overload
+    def __getitem__(self, idx: int) -> "IdentitySet": ...
+    @overload
+    def __getitem__(self, idx: slice) -> "IdentitySet": ...
+
+    def __getitem__(self, idx: Union[int, slice]) -> "IdentitySet":
+        code = self._er.code
+        n = self._numrows(code)
+        if isinstance(idx, slice):
+            start, stop, step = idx.indices(n)
+            if step <= 0:
+                raise ValueError("slice step must be positive")
+            rows = tuple(range(start, stop, step))
+            return IdentitySet._make(self._rowsel(code, rows), self._er)
+        if not isinstance(idx, int):
+            raise TypeError("set indices must be integers or slices, not %s"
+                            % type(idx).__name__)
+        i = idx + n if idx < 0 else idx
+        if not 0 <= i < n:
+            raise IndexError("Partition index out of range.")
+        nodes, before = self._row(code, i)
+        if code == _CODE_ID:
+            return IdentitySet._make(nodes, self._er)
+        return IdentitySet._make(nodes, self._er, self._index_base + i,
+                                 self._cumul_before + before)
+
+    @property
+    def parts(self) -> list:
+        """The rows of the table, each as a set, in table order."""
+        return [self[i] for i in range(len(self))]
+
+    def by(self, er: Union[str, EquivalenceRelation]) -> "IdentitySet":
+        """The same objects, partitioned by another relation."""
+        er = self._er._session._relation(er)
+        if er == self._er:
+            return self
+        return IdentitySet._make(self, er)
+
+    @property
+    def byclodo(self) -> "IdentitySet":
+        """A copy of self, with 'Clodo' as the equivalence relation."""
+        return self.by("Clodo")
+
+    @property
+    def bytype(self) -> "IdentitySet":
+        """A copy of self, with 'Type' as the equivalence relation."""
+        return self.by("Type")
+
+    @property
+    def bysize(self) -> "IdentitySet":
+        """A copy of self, with 'Size' as the equivalence relation."""
+        return self.by("Size")
+
+    @property
+    def byunity(self) -> "IdentitySet":
+        """A copy of self, with 'Unity' as the equivalence relation."""
+        return self.by("Unity")
+
+    @property
+    def bymodule(self) -> "IdentitySet":
+        """A copy of self, with 'Module' as the equivalence relation."""
+        return self.by("Module")
+
+    @property
+    def byid(self) -> "IdentitySet":
+        """A copy of self, with 'Id' as the equivalence relation."""
+        return self.by("Id")
+
+    @property
+    def byidset(self) -> "IdentitySet":
+        """A copy of self, with 'Idset' as the equivalence relation."""
+        return self.by("Idset")
+
+    # -- printing ------------------------------------------------------------
+
+    def _render(self, start: int, maxrows: int, title: bool) -> str:
+        return self._table(self._er.code, start, maxrows, title,
+                           self._index_base, self._cumul_before)
+
+    def __repr__(self) -> str:
+        return self._render(0, MAX_MORE_LINES, True)
+
+    __str__ = __repr__
+
+    @property
+    def more(self) -> MorePrinter:
+        """The rows after the first ten: ``x.more``, ``x.more.more``, ..."""
+        return MorePrinter(self, MAX_MORE_LINES, self, self._render)
+
+    @property
+    def all(self) -> AllPrinter:
+        """Every row of the table."""
+        return AllPrinter(self, self._render)
+
+    @property
+    def brief(self) -> str:
+        """A one-line summary: ``<count kind: items>``."""
+        groups: dict = {}
+        for i in range(self.count):
+            kind, rendering, key = self._member_brief(i)
+            groups.setdefault(key, [kind, []])[1].append(rendering)
+        kinds = sorted(k for k, _ in groups.values())
+        if len(kinds) == 1:
+            kind, items = next(iter(groups.values()))
+            s = "<%d %s: %s>" % (self.count, kind, _brief_items(items, 9 +
+                                                                len(kind)))
+        else:
+            body = " | ".join(sorted(
+                ("<%d %s: %s>" % (len(items), kind,
+                                  _brief_items(items, 8 + len(kind))))
+                for kind, items in groups.values()))
+            s = "<%d (%s): %s>" % (self.count, " | ".join(kinds), body)
+        if len(s) > MAX_SUMMARY_LENGTH:
+            s = s[:MAX_SUMMARY_LENGTH - 4] + "...>"
+        return s
+
+    # -- algebra -------------------------------------------------------------
+
+    def _coerce(self, other: object) -> "IdentitySet":
+        if _is_set(other):
+            return other  # type: ignore[return-value]
+        raise TypeError("Argument is not automatically convertible to a "
+                        "UniSet with correct _hiding_tag_.")
+
+    def _binop_set(self, other: object, op: str) -> "IdentitySet":
+        o = self._coerce(other)
+        return IdentitySet._make(self._binop(o, op), self._er)
+
+    def __and__(self, other: object) -> "IdentitySet":
+        return self._binop_set(other, "&")
+
+    def __or__(self, other: object) -> "IdentitySet":
+        return self._binop_set(other, "|")
+
+    def __sub__(self, other: object) -> "IdentitySet":
+        return self._binop_set(other, "-")
+
+    def __xor__(self, other: object) -> "IdentitySet":
+        return self._binop_set(other, "^")
+
+    def __rand__(self, other: object) -> "IdentitySet":
+        return self._coerce(other) & self
+
+    def __ror__(self, other: object) -> "IdentitySet":
+        return self._coerce(other) | self
+
+    def __rsub__(self, other: object) -> "IdentitySet":
+        return self._coerce(other) - self
+
+    def __rxor__(self, other: object) -> "IdentitySet":
+        return self._coerce(other) ^ self
+
+    def __hash__(self) -> int:
+        return _guppy.NodeSet.__hash__(self)
+
+    def disjoint(self, other: "IdentitySet") -> bool:
+        """True if self and other have no object in common."""
+        return not (self & other)
+
+
+def _brief_items(items: Iterable[str], used: int) -> str:
+    """Renderings taken in address order until the summary is full, then
+    sorted as strings (heapy's order)."""
+    taken = []
+    length = used
+    items = list(items)
+    for i, r in enumerate(items):
+        if length > MAX_SUMMARY_LENGTH and taken:
+            taken[-1] += "..."
+            break
+        taken.append(r)
+        length += len(r) + 2
+    return ", ".join(sorted(taken))
+
+
+class IdentitySetMulti(IdentitySet):
+    """An IdentitySet of zero or several objects."""
+
+    __slots__ = ()
+
+
+class IdentitySetSingleton(IdentitySet):
+    """An IdentitySet of exactly one object."""
+
+    __slots__ = ()
+
+
+class NothingSet(IdentitySetMulti):
+    """The empty set, ``hp.Nothing``."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "%sNothing" % self._er._session.reprefix
+
+    def __str__(self) -> str:
+        return "<Nothing>"
+
+    @property
+    def brief(self) -> str:
+        return "<Nothing>"
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(())
+
+    def by(self, er: Union[str, EquivalenceRelation]) -> "IdentitySet":
+        self._er._session._relation(er)
+        return self
+
+    @property
+    def more(self) -> MorePrinter:
+        return MorePrinter(self, 0, self, lambda *a: "")
+
+
+NothingSet.__name__ = "IdentitySetMulti"
+NothingSet.__qualname__ = "IdentitySetMulti"

@@ -1,0 +1,112 @@
+/* classify.c -- the equivalence relations of issue 2's tables: Clodo (class
+ * or dict owner, the default), Type, Size, Unity, Module, Id and Idset. A
+ * relation maps each object to a key, a machine word that is equal for
+ * objects of one class, and each key to a row label. Keys are cheap (no
+ * Python code, no allocation): partition.c classifies a million objects
+ * with them. Labels are computed once per row.
+ *
+ * Clodo keys are type addresses, tagged in the low bits for exact dicts:
+ * "dict of T" (the owner's type, tag 1) and "dict (no owner)" (tag 2).
+ * Owners come from the walk (walk.c). Type names follow heapy: builtins by
+ * their builtins name, types the types module exports as types.<Name>
+ * (the last name alphabetically), module and function, else
+ * <__module__>.<__name__> (render.c, gy_render_type_name).
+ */
+#include "classify.h"
+
+#include "render.h"
+
+uintptr_t
+gy_classify_key(GyBy by, PyObject *op, Py_ssize_t size,
+                const GyOwners *owners)
+{
+    switch (by) {
+    case GY_BY_CLODO:
+        if (PyDict_CheckExact(op)) {
+            PyObject *owner = gy_owners_get(owners, op);
+            if (owner == NULL) {
+                return (uintptr_t)&PyDict_Type | GY_CLODO_NOOWNER;
+            }
+            return (uintptr_t)Py_TYPE(owner) | GY_CLODO_DICTOF;
+        }
+        return (uintptr_t)Py_TYPE(op);
+    case GY_BY_TYPE:
+        return (uintptr_t)Py_TYPE(op);
+    case GY_BY_SIZE:
+        /* Keys must be nonzero; sizes are at least 16. */
+        return (uintptr_t)size + 1;
+    case GY_BY_MODULE:
+        return PyModule_Check(op) ? (uintptr_t)op : 1;
+    case GY_BY_ID:
+    case GY_BY_IDSET:
+        return (uintptr_t)op;
+    case GY_BY_UNITY:
+    default:
+        return 1;
+    }
+}
+
+PyObject *
+gy_classify_label(GyState *state, GyBy by, uintptr_t key, PyObject *example)
+{
+    switch (by) {
+    case GY_BY_CLODO:
+        if (key & GY_CLODO_NOOWNER) {
+            return PyUnicode_FromString("dict (no owner)");
+        }
+        if (key & GY_CLODO_DICTOF) {
+            PyObject *name = gy_render_type_name(
+                state, (PyTypeObject *)(key & ~(uintptr_t)3));
+            if (name == NULL) {
+                return NULL;
+            }
+            PyObject *label = PyUnicode_FromFormat("dict of %U", name);
+            Py_DECREF(name);
+            return label;
+        }
+        return gy_render_type_name(state, (PyTypeObject *)key);
+    case GY_BY_TYPE:
+        return gy_render_type_name(state, (PyTypeObject *)key);
+    case GY_BY_SIZE:
+        return PyUnicode_FromFormat("%9zd", (Py_ssize_t)(key - 1));
+    case GY_BY_MODULE:
+        if (key == 1) {
+            return PyUnicode_FromString("~module");
+        }
+        return gy_render_module_name((PyObject *)key);
+    case GY_BY_ID:
+    case GY_BY_IDSET:
+        return gy_render_brief_one(state, example, NULL);
+    case GY_BY_UNITY:
+    default:
+        return PyUnicode_FromString("<Anything>");
+    }
+}
+
+const char *
+gy_classify_header(GyBy by)
+{
+    switch (by) {
+    case GY_BY_CLODO:
+        return "Kind (class / dict of class)";
+    case GY_BY_TYPE:
+        return "Type";
+    case GY_BY_SIZE:
+        return "Individual Size";
+    case GY_BY_MODULE:
+        return "Module";
+    case GY_BY_IDSET:
+        return "by identity set";
+    case GY_BY_ID:
+        return "Brief";
+    case GY_BY_UNITY:
+    default:
+        return "<unclassified>";
+    }
+}
+
+int
+gy_classify_needs_owners(GyBy by)
+{
+    return by == GY_BY_CLODO || by == GY_BY_ID || by == GY_BY_IDSET;
+}

@@ -1,0 +1,37 @@
+/* classify.h -- equivalence relations: object -> class key -> label. */
+#ifndef GY_CLASSIFY_H
+#define GY_CLASSIFY_H
+
+#include "gy.h"
+#include "walk.h"
+
+typedef enum {
+    GY_BY_CLODO = 1,   /* class, or dict of owner's class */
+    GY_BY_TYPE,
+    GY_BY_SIZE,
+    GY_BY_UNITY,
+    GY_BY_MODULE,
+    GY_BY_ID,
+    GY_BY_IDSET,
+} GyBy;
+
+/* Clodo keys are type addresses; low bits tag dicts. */
+#define GY_CLODO_DICTOF 1u     /* key = owner type | 1 */
+#define GY_CLODO_NOOWNER 2u    /* key = &PyDict_Type | 2 */
+
+/* The class key of op; size is op's individual size. Never fails, calls
+ * no Python code. */
+uintptr_t gy_classify_key(GyBy by, PyObject *op, Py_ssize_t size,
+                          const GyOwners *owners);
+/* The row label of a class, new reference; example is a member of it
+ * (borrowed). May call Python code (a module's name, a type's
+ * __module__); never fails except with MemoryError: what cannot be read
+ * is shown as '?'. */
+PyObject *gy_classify_label(GyState *state, GyBy by, uintptr_t key,
+                            PyObject *example);
+/* The kind column title of a relation's table. */
+const char *gy_classify_header(GyBy by);
+/* Whether classifying by `by` needs dict owners. */
+int gy_classify_needs_owners(GyBy by);
+
+#endif /* GY_CLASSIFY_H */

@@ -1,0 +1,81 @@
+/* compat.h -- the few public-API differences between the CPython versions
+ * we build for (3.9 to 3.13), written here once so that no other file tests
+ * PY_VERSION_HEX except pyinternals.c, which owns private layouts.
+ */
+#ifndef GY_COMPAT_H
+#define GY_COMPAT_H
+
+#if PY_VERSION_HEX < 0x030A0000
+static inline PyObject *
+Py_NewRef(PyObject *o)
+{
+    Py_INCREF(o);
+    return o;
+}
+
+static inline PyObject *
+Py_XNewRef(PyObject *o)
+{
+    Py_XINCREF(o);
+    return o;
+}
+
+static inline int
+PyModule_AddObjectRef(PyObject *mod, const char *name, PyObject *value)
+{
+    int rc = PyModule_AddObject(mod, name, value);
+    if (rc == 0) {
+        Py_INCREF(value);
+    }
+    return rc;
+}
+#endif
+
+#if PY_VERSION_HEX < 0x030D0000
+/* 3.13 added PyDict_GetItemRef; emulate it with a borrowed lookup. */
+static inline int
+gy_dict_get_ref(PyObject *d, PyObject *key, PyObject **result)
+{
+    PyObject *v = PyDict_GetItemWithError(d, key);
+    if (v == NULL) {
+        *result = NULL;
+        return PyErr_Occurred() ? -1 : 0;
+    }
+    *result = Py_NewRef(v);
+    return 1;
+}
+#else
+static inline int
+gy_dict_get_ref(PyObject *d, PyObject *key, PyObject **result)
+{
+    return PyDict_GetItemRef(d, key, result);
+}
+#endif
+
+#if PY_VERSION_HEX < 0x030B0000
+/* 3.11 added PyType_GetModuleByDef: the module of the first type in tp's
+ * MRO that was created from a spec of def's module. Borrowed. */
+static inline PyObject *
+gy_type_module_by_def(PyTypeObject *tp, struct PyModuleDef *def)
+{
+    PyObject *mro = tp->tp_mro;
+    Py_ssize_t n = mro ? PyTuple_GET_SIZE(mro) : 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyTypeObject *t = (PyTypeObject *)PyTuple_GET_ITEM(mro, i);
+        if (!(t->tp_flags & Py_TPFLAGS_HEAPTYPE)) {
+            continue;
+        }
+        PyObject *m = ((PyHeapTypeObject *)t)->ht_module;
+        if (m != NULL && PyModule_GetDef(m) == def) {
+            return m;
+        }
+    }
+    PyErr_Format(PyExc_TypeError, "%s is not a type of this module",
+                 tp->tp_name);
+    return NULL;
+}
+#else
+#define gy_type_module_by_def PyType_GetModuleByDef
+#endif
+
+#endif /* GY_COMPAT_H */

@@ -1,0 +1,730 @@
+/* module.c -- guppy._guppy: module state, the NodeSet and Hidden types,
+ * and the functions the Python facade (guppy/) calls. The only file that
+ * makes Python objects users see; each method validates its arguments,
+ * calls one engine function and wraps the result.
+ *
+ * NodeSet is the C half of heapy's IdentitySet: an immutable set of
+ * objects by identity (a GyNodes, shared between sets with the same
+ * members), plus the cached partition of the relation it was last asked
+ * for. guppy.heapy.UniSet subclasses it. Hidden is the base of every
+ * facade class: the walk never reports or follows instances of it.
+ */
+#include "gy.h"
+
+#include "classify.h"
+#include "nodeset.h"
+#include "partition.h"
+#include "render.h"
+#include "walk.h"
+#include "wrap.h"
+
+/* ------------------------------------------------------------------ */
+/* Shared helpers (declared in gy.h) */
+
+void *
+gy_alloc_array(Py_ssize_t n, size_t elsize)
+{
+    if (n < 0 || (n > 0 && (size_t)n > PY_SSIZE_T_MAX / elsize)) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    void *p = PyMem_Malloc(n > 0 ? (size_t)n * elsize : 1);
+    if (p == NULL) {
+        PyErr_NoMemory();
+    }
+    return p;
+}
+
+int
+gy_grow(void *buf, Py_ssize_t *cap, Py_ssize_t need, size_t elsize)
+{
+    if (need <= *cap) {
+        return 0;
+    }
+    Py_ssize_t newcap = *cap < 16 ? 16 : *cap + *cap / 2;
+    if (newcap < need) {
+        newcap = need;
+    }
+    if ((size_t)newcap > PY_SSIZE_T_MAX / elsize) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    void *p = PyMem_Realloc(*(void **)buf, (size_t)newcap * elsize);
+    if (p == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    *(void **)buf = p;
+    *cap = newcap;
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* NodeSet */
+
+typedef struct {
+    PyObject_HEAD
+    GyNodes *nodes;
+    GyPartition *part;        /* cached partition, or NULL */
+    GyBy part_by;
+} NodeSetObject;
+
+static struct PyModuleDef guppy_module;
+
+static GyState *
+state_of_type(PyTypeObject *tp)
+{
+    PyObject *mod = gy_type_module_by_def(tp, &guppy_module);
+    return mod ? PyModule_GetState(mod) : NULL;
+}
+
+/* New reference: a NodeSet of type tp over nodes (stolen). */
+static PyObject *
+nodeset_wrap_steal(PyTypeObject *tp, GyNodes *nodes)
+{
+    if (nodes == NULL) {
+        return NULL;
+    }
+    NodeSetObject *self = (NodeSetObject *)tp->tp_alloc(tp, 0);
+    if (self == NULL) {
+        gy_nodes_decref(nodes);
+        return NULL;
+    }
+    self->nodes = nodes;
+    return (PyObject *)self;
+}
+
+static int
+nodeset_check(GyState *st, PyObject *op)
+{
+    return PyObject_TypeCheck(op, st->nodeset_type);
+}
+
+static PyObject *
+nodeset_tp_new(PyTypeObject *tp, PyObject *args, PyObject *kwds)
+{
+    PyObject *iterable = NULL;
+    static char *kwlist[] = {"iterable", NULL};
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|O:NodeSet", kwlist,
+                                     &iterable)) {
+        return NULL;
+    }
+    GyState *st = state_of_type(tp);
+    if (st == NULL) {
+        return NULL;
+    }
+    GyNodes *nodes;
+    if (iterable == NULL) {
+        nodes = gy_nodes_empty();
+    }
+    else if (nodeset_check(st, iterable)) {
+        /* Same members: share them (h.bytype costs no copy). */
+        nodes = ((NodeSetObject *)iterable)->nodes;
+        gy_nodes_incref(nodes);
+    }
+    else {
+        nodes = gy_nodes_from_iterable(iterable);
+    }
+    return nodeset_wrap_steal(tp, nodes);
+}
+
+static void
+nodeset_tp_dealloc(PyObject *op)
+{
+    NodeSetObject *self = (NodeSetObject *)op;
+    PyTypeObject *tp = Py_TYPE(op);
+    PyObject_GC_UnTrack(op);
+    gy_partition_free(self->part);
+    self->part = NULL;
+    GyNodes *nodes = self->nodes;
+    self->nodes = NULL;
+    tp->tp_free(op);
+    gy_nodes_decref(nodes);
+    Py_DECREF(tp);
+}
+
+static int
+nodeset_tp_traverse(PyObject *op, visitproc visit, void *arg)
+{
+    NodeSetObject *self = (NodeSetObject *)op;
+    Py_VISIT(Py_TYPE(op));
+    /* Members are visited so the collector sees cycles through sets. */
+    if (self->nodes != NULL) {
+        for (Py_ssize_t i = 0; i < self->nodes->count; i++) {
+            Py_VISIT(self->nodes->items[i]);
+        }
+    }
+    return 0;
+}
+
+static Py_ssize_t
+nodeset_sq_length(PyObject *op)
+{
+    return ((NodeSetObject *)op)->nodes->count;
+}
+
+static int
+nodeset_sq_contains(PyObject *op, PyObject *item)
+{
+    return gy_nodes_contains(((NodeSetObject *)op)->nodes, item);
+}
+
+static PyObject *
+nodeset_tp_iter(PyObject *op)
+{
+    /* Members in address order, through a snapshot list. */
+    GyNodes *n = ((NodeSetObject *)op)->nodes;
+    PyObject *list = PyList_New(n->count);
+    if (list == NULL) {
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < n->count; i++) {
+        PyList_SET_ITEM(list, i, Py_NewRef(n->items[i]));
+    }
+    PyObject *it = PyObject_GetIter(list);
+    Py_DECREF(list);
+    return it;
+}
+
+static Py_hash_t
+nodeset_tp_hash(PyObject *op)
+{
+    return gy_nodes_hash(((NodeSetObject *)op)->nodes);
+}
+
+static PyObject *
+nodeset_tp_richcompare(PyObject *a, PyObject *b, int op)
+{
+    GyState *st = state_of_type(Py_TYPE(a));
+    if (st == NULL) {
+        return NULL;
+    }
+    if (!nodeset_check(st, a) || !nodeset_check(st, b)) {
+        Py_RETURN_NOTIMPLEMENTED;
+    }
+    GyNodes *x = ((NodeSetObject *)a)->nodes, *y = ((NodeSetObject *)b)->nodes;
+    int le = gy_nodes_subset(x, y), ge = gy_nodes_subset(y, x), r;
+    switch (op) {
+    case Py_LE: r = le; break;
+    case Py_GE: r = ge; break;
+    case Py_LT: r = le && !ge; break;
+    case Py_GT: r = ge && !le; break;
+    case Py_EQ: r = le && ge; break;
+    default: r = !(le && ge); break;
+    }
+    return PyBool_FromLong(r);
+}
+
+/* Python: _binop(other, op) with op one of '&', '|', '-', '^'. Returns a
+ * plain NodeSet; the facade re-wraps it in its own class. */
+static PyObject *
+nodeset_py_binop(PyObject *op, PyObject *args)
+{
+    PyObject *other;
+    const char *opname;
+    GyState *st = state_of_type(Py_TYPE(op));
+    if (st == NULL || !PyArg_ParseTuple(args, "Os:_binop", &other, &opname)) {
+        return NULL;
+    }
+    if (!nodeset_check(st, other)) {
+        PyErr_SetString(PyExc_TypeError, "_binop: other must be a NodeSet");
+        return NULL;
+    }
+    GySetOp sop;
+    switch (opname[0]) {
+    case '&': sop = GY_OP_AND; break;
+    case '|': sop = GY_OP_OR; break;
+    case '-': sop = GY_OP_SUB; break;
+    case '^': sop = GY_OP_XOR; break;
+    default:
+        PyErr_Format(PyExc_ValueError, "_binop: unknown operator %R",
+                     PyTuple_GET_ITEM(args, 1));
+        return NULL;
+    }
+    GyNodes *r = gy_nodes_binop(((NodeSetObject *)op)->nodes,
+                                ((NodeSetObject *)other)->nodes, sop);
+    return nodeset_wrap_steal(st->nodeset_type, r);
+}
+
+static int
+by_from_int(int by, GyBy *out)
+{
+    if (by < GY_BY_CLODO || by > GY_BY_IDSET) {
+        PyErr_Format(PyExc_ValueError, "unknown relation number %d", by);
+        return -1;
+    }
+    *out = (GyBy)by;
+    return 0;
+}
+
+/* The partition of self by `by`, cached; borrowed, NULL on error. */
+static GyPartition *
+nodeset_partition(NodeSetObject *self, GyState *st, GyBy by)
+{
+    if (self->part != NULL && self->part_by == by) {
+        return self->part;
+    }
+    GyPartition *p = gy_partition_new(st, self->nodes, by);
+    if (p == NULL) {
+        return NULL;
+    }
+    gy_partition_free(self->part);
+    self->part = p;
+    self->part_by = by;
+    return p;
+}
+
+static PyObject *
+nodeset_get_size(PyObject *op, void *closure)
+{
+    (void)closure;
+    NodeSetObject *self = (NodeSetObject *)op;
+    GyState *st = state_of_type(Py_TYPE(op));
+    if (st == NULL || gy_nodes_ensure_sizes(st, self->nodes) < 0) {
+        return NULL;
+    }
+    return PyLong_FromSsize_t(self->nodes->sizes ? self->nodes->total_size
+                                                 : 0);
+}
+
+static PyObject *
+nodeset_get_count(PyObject *op, void *closure)
+{
+    (void)closure;
+    return PyLong_FromSsize_t(((NodeSetObject *)op)->nodes->count);
+}
+
+/* Python: _numrows(by) */
+static PyObject *
+nodeset_py_numrows(PyObject *op, PyObject *arg)
+{
+    GyState *st = state_of_type(Py_TYPE(op));
+    GyBy by;
+    int b = (int)PyLong_AsLong(arg);
+    if (st == NULL || (b == -1 && PyErr_Occurred()) || by_from_int(b, &by)) {
+        return NULL;
+    }
+    GyPartition *p = nodeset_partition((NodeSetObject *)op, st, by);
+    return p ? PyLong_FromSsize_t(p->nrows) : NULL;
+}
+
+/* Python: _table(by, start, maxrows, title, index_base, cumul_before) */
+static PyObject *
+nodeset_py_table(PyObject *op, PyObject *args)
+{
+    GyState *st = state_of_type(Py_TYPE(op));
+    int b, title;
+    Py_ssize_t start, maxrows, index_base, cumul_before;
+    GyBy by;
+    if (st == NULL
+        || !PyArg_ParseTuple(args, "innpnn:_table", &b, &start, &maxrows,
+                             &title, &index_base, &cumul_before)
+        || by_from_int(b, &by)) {
+        return NULL;
+    }
+    NodeSetObject *self = (NodeSetObject *)op;
+    GyPartition *p = nodeset_partition(self, st, by);
+    if (p == NULL) {
+        return NULL;
+    }
+    if (start < 0) {
+        start = 0;
+    }
+    if (start > p->nrows) {
+        start = p->nrows;
+    }
+    return gy_render_table(st, p, self->nodes, start, maxrows, title,
+                           index_base, cumul_before);
+}
+
+/* Python: _row(by, i) -> (NodeSet, cumulative size before row i) */
+static PyObject *
+nodeset_py_row(PyObject *op, PyObject *args)
+{
+    GyState *st = state_of_type(Py_TYPE(op));
+    int b;
+    Py_ssize_t i;
+    GyBy by;
+    if (st == NULL || !PyArg_ParseTuple(args, "in:_row", &b, &i)
+        || by_from_int(b, &by)) {
+        return NULL;
+    }
+    NodeSetObject *self = (NodeSetObject *)op;
+    GyPartition *p = nodeset_partition(self, st, by);
+    if (p == NULL) {
+        return NULL;
+    }
+    if (i < 0 || i >= p->nrows) {
+        PyErr_SetString(PyExc_IndexError, "Partition index out of range.");
+        return NULL;
+    }
+    Py_ssize_t before = 0;
+    for (Py_ssize_t k = 0; k < i; k++) {
+        before += p->rows[k].size;
+    }
+    PyObject *set = nodeset_wrap_steal(
+        st->nodeset_type, gy_nodes_select(self->nodes, p->row_of,
+                                          (uint32_t)i));
+    if (set == NULL) {
+        return NULL;
+    }
+    return Py_BuildValue("Nn", set, before);
+}
+
+/* Python: _rowsel(by, rows) -> NodeSet of the union of the given rows */
+static PyObject *
+nodeset_py_rowsel(PyObject *op, PyObject *args)
+{
+    GyState *st = state_of_type(Py_TYPE(op));
+    int b;
+    PyObject *rows;
+    GyBy by;
+    if (st == NULL || !PyArg_ParseTuple(args, "iO!:_rowsel", &b,
+                                        &PyTuple_Type, &rows)
+        || by_from_int(b, &by)) {
+        return NULL;
+    }
+    NodeSetObject *self = (NodeSetObject *)op;
+    GyPartition *p = nodeset_partition(self, st, by);
+    if (p == NULL) {
+        return NULL;
+    }
+    /* Mark wanted rows, then select members whose row is marked by
+       mapping them onto row 0 of a scratch array. */
+    uint32_t *pick = NULL, *wanted = NULL;
+    PyObject *result = NULL;
+    wanted = PyMem_Calloc((size_t)p->nrows + 1, sizeof(uint32_t));
+    pick = gy_alloc_array(self->nodes->count + 1, sizeof(uint32_t));
+    if (wanted == NULL || pick == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(rows); k++) {
+        Py_ssize_t r = PyLong_AsSsize_t(PyTuple_GET_ITEM(rows, k));
+        if (r == -1 && PyErr_Occurred()) {
+            goto done;
+        }
+        if (r < 0 || r >= p->nrows) {
+            PyErr_SetString(PyExc_IndexError,
+                            "Partition index out of range.");
+            goto done;
+        }
+        wanted[r] = 1;
+    }
+    for (Py_ssize_t k = 0; k < self->nodes->count; k++) {
+        pick[k] = wanted[p->row_of[k]] ? 0 : 1;
+    }
+    result = nodeset_wrap_steal(st->nodeset_type,
+                                gy_nodes_select(self->nodes, pick, 0));
+done:
+    PyMem_Free(wanted);
+    PyMem_Free(pick);
+    return result;
+}
+
+/* Python: _row_labels(by) -> tuple of the row labels */
+static PyObject *
+nodeset_py_row_labels(PyObject *op, PyObject *arg)
+{
+    GyState *st = state_of_type(Py_TYPE(op));
+    GyBy by;
+    int b = (int)PyLong_AsLong(arg);
+    if (st == NULL || (b == -1 && PyErr_Occurred()) || by_from_int(b, &by)) {
+        return NULL;
+    }
+    NodeSetObject *self = (NodeSetObject *)op;
+    GyPartition *p = nodeset_partition(self, st, by);
+    if (p == NULL) {
+        return NULL;
+    }
+    PyObject *t = PyTuple_New(p->nrows);
+    for (Py_ssize_t i = 0; t != NULL && i < p->nrows; i++) {
+        PyObject *lab = gy_partition_label(st, p, self->nodes, i);
+        if (lab == NULL) {
+            Py_CLEAR(t);
+            break;
+        }
+        PyTuple_SET_ITEM(t, i, Py_NewRef(lab));
+    }
+    return t;
+}
+
+/* Python: _member_brief(i) -> (Clodo label, rendering, Clodo key) of the
+ * i-th member in address order: the pieces of a brief. */
+static PyObject *
+nodeset_py_member_brief(PyObject *op, PyObject *args)
+{
+    GyState *st = state_of_type(Py_TYPE(op));
+    Py_ssize_t i;
+    if (st == NULL || !PyArg_ParseTuple(args, "n:_member_brief", &i)) {
+        return NULL;
+    }
+    NodeSetObject *self = (NodeSetObject *)op;
+    if (i < 0 || i >= self->nodes->count) {
+        PyErr_SetString(PyExc_IndexError, "member index out of range");
+        return NULL;
+    }
+    if (gy_nodes_ensure_owners(st, self->nodes) < 0) {
+        return NULL;
+    }
+    PyObject *x = self->nodes->items[i];
+    uintptr_t key = gy_classify_key(GY_BY_CLODO, x, 0, self->nodes->owners);
+    PyObject *kind = gy_classify_label(st, GY_BY_CLODO, key, x);
+    PyObject *rend = kind ? gy_render_object(st, x, self->nodes->owners)
+                          : NULL;
+    if (rend == NULL) {
+        Py_XDECREF(kind);
+        return NULL;
+    }
+    return Py_BuildValue("NNk", kind, rend, (unsigned long)key);
+}
+
+static PyMethodDef nodeset_methods[] = {
+    {"_binop", nodeset_py_binop, METH_VARARGS, NULL},
+    {"_numrows", nodeset_py_numrows, METH_O, NULL},
+    {"_table", nodeset_py_table, METH_VARARGS, NULL},
+    {"_row", nodeset_py_row, METH_VARARGS, NULL},
+    {"_rowsel", nodeset_py_rowsel, METH_VARARGS, NULL},
+    {"_row_labels", nodeset_py_row_labels, METH_O, NULL},
+    {"_member_brief", nodeset_py_member_brief, METH_VARARGS, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyGetSetDef nodeset_getset[] = {
+    {"count", nodeset_get_count, NULL, "Number of objects in the set.", NULL},
+    {"size", nodeset_get_size, NULL,
+     "Total of the individual sizes of the objects, in bytes.", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+PyDoc_STRVAR(nodeset_doc,
+"NodeSet(iterable=(), /)\n--\n\n"
+"Immutable set of objects compared by identity, the engine half of\n"
+"IdentitySet. Holds strong references to its members.");
+
+static PyType_Slot nodeset_slots[] = {
+    {Py_tp_doc, (void *)nodeset_doc},
+    {Py_tp_new, nodeset_tp_new},
+    {Py_tp_dealloc, nodeset_tp_dealloc},
+    {Py_tp_traverse, nodeset_tp_traverse},
+    {Py_tp_hash, nodeset_tp_hash},
+    {Py_tp_richcompare, nodeset_tp_richcompare},
+    {Py_tp_iter, nodeset_tp_iter},
+    {Py_tp_methods, nodeset_methods},
+    {Py_tp_getset, nodeset_getset},
+    {Py_sq_length, nodeset_sq_length},
+    {Py_sq_contains, nodeset_sq_contains},
+    {0, NULL},
+};
+
+static PyType_Spec nodeset_spec = {
+    .name = "guppy._guppy.NodeSet",
+    .basicsize = sizeof(NodeSetObject),
+    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_HAVE_GC,
+    .slots = nodeset_slots,
+};
+
+PyDoc_STRVAR(hidden_doc,
+"Base of the profiler's own classes: heap walks neither report nor\n"
+"follow instances of its subclasses.");
+
+static PyType_Slot hidden_slots[] = {
+    {Py_tp_doc, (void *)hidden_doc},
+    {0, NULL},
+};
+
+static PyType_Spec hidden_spec = {
+    .name = "guppy._guppy.Hidden",
+    .basicsize = sizeof(PyObject),
+    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
+    .slots = hidden_slots,
+};
+
+/* ------------------------------------------------------------------ */
+/* Module functions */
+
+PyDoc_STRVAR(heap_doc,
+"heap($module, /)\n--\n\n"
+"Return a NodeSet of every object reachable from the interpreter's roots\n"
+"(all modules, interpreter state, every thread's stack), except the\n"
+"profiler's own objects and frames.");
+
+static PyObject *
+guppy_heap(PyObject *module, PyObject *unused)
+{
+    (void)unused;
+    GyState *st = PyModule_GetState(module);
+    GyWalkResult r;
+    if (gy_walk_heap(st, &r) < 0) {
+        return NULL;
+    }
+    GyNodes *nodes = gy_nodes_new_steal(r.items, r.count, r.owners);
+    return nodeset_wrap_steal(st->nodeset_type, nodes);
+}
+
+PyDoc_STRVAR(own_globals_doc,
+"register_own_globals($module, globals, /)\n--\n\n"
+"Mark a module dict as the profiler's own: frames running with these\n"
+"globals are not walked.");
+
+static PyObject *
+guppy_register_own_globals(PyObject *module, PyObject *globals)
+{
+    GyState *st = PyModule_GetState(module);
+    if (!PyDict_Check(globals)) {
+        PyErr_SetString(PyExc_TypeError, "globals must be a dict");
+        return NULL;
+    }
+    if (PyList_Append(st->own_globals, globals) < 0) {
+        return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
+PyDoc_STRVAR(wrap_fill_doc,
+"_wrap_fill($module, text, width, indent, /)\n--\n\n"
+"textwrap.fill(text, width, subsequent_indent=' ' * indent), in C.");
+
+static PyObject *
+guppy_wrap_fill(PyObject *module, PyObject *args)
+{
+    (void)module;
+    PyObject *text;
+    Py_ssize_t width, indent;
+    if (!PyArg_ParseTuple(args, "Unn:_wrap_fill", &text, &width, &indent)) {
+        return NULL;
+    }
+    return gy_wrap_fill(text, width, indent);
+}
+
+PyDoc_STRVAR(percent_doc,
+"_percent($module, part, whole, /)\n--\n\n"
+"int('%.0f' % (part * 100.0 / whole)), as the tables print it.");
+
+static PyObject *
+guppy_percent(PyObject *module, PyObject *args)
+{
+    (void)module;
+    Py_ssize_t part, whole;
+    if (!PyArg_ParseTuple(args, "nn:_percent", &part, &whole)) {
+        return NULL;
+    }
+    return PyLong_FromLong(gy_render_percent(part, whole));
+}
+
+static PyMethodDef guppy_functions[] = {
+    {"heap", guppy_heap, METH_NOARGS, heap_doc},
+    {"register_own_globals", guppy_register_own_globals, METH_O,
+     own_globals_doc},
+    {"_wrap_fill", guppy_wrap_fill, METH_VARARGS, wrap_fill_doc},
+    {"_percent", guppy_percent, METH_VARARGS, percent_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+/* ------------------------------------------------------------------ */
+/* Module state */
+
+static int
+guppy_exec(PyObject *module)
+{
+    GyState *st = PyModule_GetState(module);
+    PyObject *reprlib = NULL;
+    st->hidden_type = (PyTypeObject *)PyType_FromModuleAndSpec(
+        module, &hidden_spec, NULL);
+    if (st->hidden_type == NULL) {
+        return -1;
+    }
+    st->nodeset_type = (PyTypeObject *)PyType_FromModuleAndSpec(
+        module, &nodeset_spec, (PyObject *)st->hidden_type);
+    if (st->nodeset_type == NULL) {
+        return -1;
+    }
+    if (PyModule_AddObjectRef(module, "Hidden",
+                              (PyObject *)st->hidden_type) < 0
+        || PyModule_AddObjectRef(module, "NodeSet",
+                                 (PyObject *)st->nodeset_type) < 0) {
+        return -1;
+    }
+    st->own_globals = PyList_New(0);
+    st->str_sizeof = PyUnicode_InternFromString("__sizeof__");
+    st->str_module = PyUnicode_InternFromString("__module__");
+    st->str_name = PyUnicode_InternFromString("__name__");
+    if (st->own_globals == NULL || st->str_sizeof == NULL
+        || st->str_module == NULL || st->str_name == NULL) {
+        return -1;
+    }
+    reprlib = PyImport_ImportModule("reprlib");
+    if (reprlib == NULL) {
+        return -1;
+    }
+    st->reprlib_repr = PyObject_GetAttrString(reprlib, "repr");
+    Py_DECREF(reprlib);
+    if (st->reprlib_repr == NULL) {
+        return -1;
+    }
+    return gy_render_init_type_names(st);
+}
+
+static int
+guppy_traverse(PyObject *module, visitproc visit, void *arg)
+{
+    GyState *st = PyModule_GetState(module);
+    Py_VISIT(st->nodeset_type);
+    Py_VISIT(st->hidden_type);
+    Py_VISIT(st->kind_type);
+    Py_VISIT(st->own_globals);
+    Py_VISIT(st->type_names);
+    Py_VISIT(st->str_sizeof);
+    Py_VISIT(st->str_module);
+    Py_VISIT(st->str_name);
+    Py_VISIT(st->reprlib_repr);
+    return 0;
+}
+
+static int
+guppy_clear(PyObject *module)
+{
+    GyState *st = PyModule_GetState(module);
+    Py_CLEAR(st->nodeset_type);
+    Py_CLEAR(st->hidden_type);
+    Py_CLEAR(st->kind_type);
+    Py_CLEAR(st->own_globals);
+    Py_CLEAR(st->type_names);
+    Py_CLEAR(st->str_sizeof);
+    Py_CLEAR(st->str_module);
+    Py_CLEAR(st->str_name);
+    Py_CLEAR(st->reprlib_repr);
+    return 0;
+}
+
+static void
+guppy_free(void *module)
+{
+    (void)guppy_clear((PyObject *)module);
+}
+
+static PyModuleDef_Slot guppy_slots[] = {
+    {Py_mod_exec, guppy_exec},
+    {0, NULL},
+};
+
+PyDoc_STRVAR(guppy_module_doc,
+"The C engine of guppy: heap walk, identity sets, partitions, tables.");
+
+static struct PyModuleDef guppy_module = {
+    PyModuleDef_HEAD_INIT,
+    .m_name = "guppy._guppy",
+    .m_doc = guppy_module_doc,
+    .m_size = sizeof(GyState),
+    .m_methods = guppy_functions,
+    .m_slots = guppy_slots,
+    .m_traverse = guppy_traverse,
+    .m_clear = guppy_clear,
+    .m_free = guppy_free,
+};
+
+PyMODINIT_FUNC
+PyInit__guppy(void)
+{
+    return PyModuleDef_Init(&guppy_module);
+}

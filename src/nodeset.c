@@ -1,0 +1,297 @@
+/* nodeset.c -- GyNodes, the representation behind every IdentitySet: a
+ * sorted array of object addresses, each a strong reference, shared (by a
+ * C reference count) between the set objects that have the same members,
+ * such as h, h.bytype and h.byclodo.
+ *
+ * Why sorted arrays: the heap walk yields its result already sorted
+ * (markset.c); the common sets are either most of the heap or a small
+ * slice of it; algebra on two sets is then a linear merge allocating only
+ * the result, membership a binary search, and iteration is in address
+ * order, which heapy promises (x.nodes iterates by ascending address).
+ * Each array costs one word per member.
+ *
+ * Sizes are computed on first need (partition.c) and cached here, so a
+ * set and its re-partitioned copies size each object once.
+ *
+ * Invariants: items strictly increase; every item is a strong reference;
+ * a GyNodes is never modified after creation except to fill in sizes.
+ */
+#include "nodeset.h"
+
+#include <stdlib.h>
+
+GyNodes *
+gy_nodes_empty(void)
+{
+    return gy_nodes_new_steal(NULL, 0, NULL);
+}
+
+GyNodes *
+gy_nodes_new_steal(PyObject **items, Py_ssize_t count, GyOwners *owners)
+{
+    GyNodes *s = PyMem_Calloc(1, sizeof(GyNodes));
+    if (s == NULL) {
+        for (Py_ssize_t i = 0; i < count; i++) {
+            Py_DECREF(items[i]);
+        }
+        PyMem_Free(items);
+        gy_owners_decref(owners);
+        PyErr_NoMemory();
+        return NULL;
+    }
+    s->refcnt = 1;
+    s->count = count;
+    s->items = items;
+    s->owners = owners;
+    return s;
+}
+
+void
+gy_nodes_incref(GyNodes *s)
+{
+    s->refcnt++;
+}
+
+void
+gy_nodes_decref(GyNodes *s)
+{
+    if (s == NULL || --s->refcnt > 0) {
+        return;
+    }
+    /* Members may run finalizers that look at other sets: detach the
+       array before releasing it. */
+    PyObject **items = s->items;
+    Py_ssize_t count = s->count;
+    s->items = NULL;
+    s->count = 0;
+    gy_owners_decref(s->owners);
+    PyMem_Free(s->sizes);
+    PyMem_Free(s);
+    for (Py_ssize_t i = 0; i < count; i++) {
+        Py_DECREF(items[i]);
+    }
+    PyMem_Free(items);
+}
+
+static int
+nodes_cmp(const void *a, const void *b)
+{
+    uintptr_t x = (uintptr_t) * (PyObject *const *)a;
+    uintptr_t y = (uintptr_t) * (PyObject *const *)b;
+    return (x > y) - (x < y);
+}
+
+GyNodes *
+gy_nodes_from_array(PyObject *const *objs, Py_ssize_t n)
+{
+    PyObject **items = gy_alloc_array(n + 1, sizeof(PyObject *));
+    if (items == NULL) {
+        return NULL;
+    }
+    memcpy(items, objs, (size_t)n * sizeof(PyObject *));
+    qsort(items, (size_t)n, sizeof(PyObject *), nodes_cmp);
+    Py_ssize_t m = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (m == 0 || items[m - 1] != items[i]) {
+            items[m++] = Py_NewRef(items[i]);
+        }
+    }
+    return gy_nodes_new_steal(items, m, NULL);
+}
+
+GyNodes *
+gy_nodes_from_iterable(PyObject *iterable)
+{
+    /* Collect into a list first: the iterator is user code, and the list
+       keeps every object alive until we hold our own references. */
+    PyObject *list = PySequence_List(iterable);
+    if (list == NULL) {
+        return NULL;
+    }
+    GyNodes *s = gy_nodes_from_array(&PyList_GET_ITEM(list, 0),
+                                     PyList_GET_SIZE(list));
+    Py_DECREF(list);
+    return s;
+}
+
+int
+gy_nodes_contains(const GyNodes *s, PyObject *op)
+{
+    Py_ssize_t lo = 0, hi = s->count;
+    uintptr_t key = (uintptr_t)op;
+    /* Invariant: op, if present, is in items[lo .. hi). */
+    while (lo < hi) {
+        Py_ssize_t mid = lo + (hi - lo) / 2;
+        uintptr_t v = (uintptr_t)s->items[mid];
+        if (v == key) {
+            return 1;
+        }
+        if (v < key) {
+            lo = mid + 1;
+        }
+        else {
+            hi = mid;
+        }
+    }
+    return 0;
+}
+
+/* The owner map the result may keep: only one both sides agree on. */
+static GyOwners *
+nodes_common_owners(const GyNodes *a, const GyNodes *b, GySetOp op)
+{
+    GyOwners *o = NULL;
+    if (a->owners == b->owners || b->count == 0) {
+        o = a->owners;
+    }
+    else if (a->count == 0) {
+        o = b->owners;
+    }
+    else if (op == GY_OP_SUB || op == GY_OP_AND) {
+        /* A subset of a: a's walk saw every member. */
+        o = a->owners;
+    }
+    if (o != NULL) {
+        gy_owners_incref(o);
+    }
+    return o;
+}
+
+GyNodes *
+gy_nodes_binop(GyNodes *a, GyNodes *b, GySetOp op)
+{
+    Py_ssize_t cap;
+    switch (op) {
+    case GY_OP_AND:
+        cap = a->count < b->count ? a->count : b->count;
+        break;
+    case GY_OP_SUB:
+        cap = a->count;
+        break;
+    default:
+        if (a->count > PY_SSIZE_T_MAX - b->count) {
+            PyErr_NoMemory();
+            return NULL;
+        }
+        cap = a->count + b->count;
+        break;
+    }
+    PyObject **out = gy_alloc_array(cap + 1, sizeof(PyObject *));
+    if (out == NULL) {
+        return NULL;
+    }
+    Py_ssize_t i = 0, j = 0, n = 0;
+    int keep_a = op != GY_OP_AND;
+    int keep_b = op == GY_OP_OR || op == GY_OP_XOR;
+    int keep_both = op == GY_OP_AND || op == GY_OP_OR;
+    /* Invariant: out[0..n) is the result restricted to addresses below
+       min(a[i], b[j]). */
+    while (i < a->count && j < b->count) {
+        uintptr_t x = (uintptr_t)a->items[i], y = (uintptr_t)b->items[j];
+        if (x < y) {
+            if (keep_a) {
+                out[n++] = a->items[i];
+            }
+            i++;
+        }
+        else if (y < x) {
+            if (keep_b) {
+                out[n++] = b->items[j];
+            }
+            j++;
+        }
+        else {
+            if (keep_both) {
+                out[n++] = a->items[i];
+            }
+            i++;
+            j++;
+        }
+    }
+    for (; keep_a && i < a->count; i++) {
+        out[n++] = a->items[i];
+    }
+    for (; keep_b && j < b->count; j++) {
+        out[n++] = b->items[j];
+    }
+    for (Py_ssize_t k = 0; k < n; k++) {
+        Py_INCREF(out[k]);
+    }
+    return gy_nodes_new_steal(out, n, nodes_common_owners(a, b, op));
+}
+
+int
+gy_nodes_subset(const GyNodes *a, const GyNodes *b)
+{
+    if (a->count > b->count) {
+        return 0;
+    }
+    Py_ssize_t j = 0;
+    for (Py_ssize_t i = 0; i < a->count; i++) {
+        uintptr_t x = (uintptr_t)a->items[i];
+        while (j < b->count && (uintptr_t)b->items[j] < x) {
+            j++;
+        }
+        if (j == b->count || b->items[j] != a->items[i]) {
+            return 0;
+        }
+        j++;
+    }
+    return 1;
+}
+
+GyNodes *
+gy_nodes_select(GyNodes *s, const uint32_t *rows, uint32_t row)
+{
+    Py_ssize_t n = 0;
+    for (Py_ssize_t i = 0; i < s->count; i++) {
+        n += rows[i] == row;
+    }
+    PyObject **out = gy_alloc_array(n + 1, sizeof(PyObject *));
+    if (out == NULL) {
+        return NULL;
+    }
+    Py_ssize_t *sizes = NULL;
+    if (s->sizes != NULL && n > 0) {
+        sizes = gy_alloc_array(n, sizeof(Py_ssize_t));
+        if (sizes == NULL) {
+            PyMem_Free(out);
+            return NULL;
+        }
+    }
+    Py_ssize_t k = 0, total = 0;
+    for (Py_ssize_t i = 0; i < s->count; i++) {
+        if (rows[i] == row) {
+            if (sizes != NULL) {
+                sizes[k] = s->sizes[i];
+                total += s->sizes[i];
+            }
+            out[k++] = Py_NewRef(s->items[i]);
+        }
+    }
+    if (s->owners != NULL) {
+        gy_owners_incref(s->owners);
+    }
+    GyNodes *r = gy_nodes_new_steal(out, n, s->owners);
+    if (r == NULL || r->count == 0) {
+        PyMem_Free(sizes);
+        return r;
+    }
+    r->sizes = sizes;
+    r->total_size = total;
+    return r;
+}
+
+Py_hash_t
+gy_nodes_hash(const GyNodes *s)
+{
+    /* Order-independent is not needed (members are sorted); mix like a
+       tuple hash so equal sets hash equal. */
+    uint64_t h = UINT64_C(0x27D4EB2F165667C5) ^ (uint64_t)s->count;
+    for (Py_ssize_t i = 0; i < s->count; i++) {
+        h = (h ^ ((uint64_t)(uintptr_t)s->items[i] >> 4))
+            * UINT64_C(0x100000001B3);
+    }
+    Py_hash_t r = (Py_hash_t)(h ^ (h >> 32));
+    return r == -1 ? -2 : r;
+}

@@ -1,0 +1,51 @@
+/* nodeset.h -- GyNodes: an immutable, sorted array of objects, and set
+ * algebra on such arrays. */
+#ifndef GY_NODESET_H
+#define GY_NODESET_H
+
+#include "gy.h"
+#include "walk.h"
+
+typedef struct GyNodes {
+    Py_ssize_t refcnt;         /* C-level sharing between set objects */
+    Py_ssize_t count;
+    PyObject **items;          /* ascending addresses, strong references */
+    Py_ssize_t *sizes;         /* individual sizes, or NULL until asked */
+    Py_ssize_t total_size;     /* valid when sizes != NULL */
+    GyOwners *owners;          /* dict owners from the walk, or NULL */
+} GyNodes;
+
+/* A new empty set; NULL on MemoryError. */
+GyNodes *gy_nodes_empty(void);
+/* Steals items (count strong references, sorted, distinct; PyMem
+ * allocated) and a reference to owners (may be NULL). NULL on MemoryError,
+ * having released what it stole. */
+GyNodes *gy_nodes_new_steal(PyObject **items, Py_ssize_t count,
+                            GyOwners *owners);
+/* From any iterable: identity, duplicates collapse. New or NULL. May call
+ * Python code (the iterator). */
+GyNodes *gy_nodes_from_iterable(PyObject *iterable);
+/* From a C array of borrowed objects (any order, duplicates allowed). */
+GyNodes *gy_nodes_from_array(PyObject *const *objs, Py_ssize_t n);
+
+void gy_nodes_incref(GyNodes *s);
+void gy_nodes_decref(GyNodes *s);
+
+/* 1 if op is a member, else 0. O(log n). */
+int gy_nodes_contains(const GyNodes *s, PyObject *op);
+
+typedef enum {
+    GY_OP_AND, GY_OP_OR, GY_OP_SUB, GY_OP_XOR
+} GySetOp;
+
+/* a op b as a new GyNodes, O(|a| + |b|). */
+GyNodes *gy_nodes_binop(GyNodes *a, GyNodes *b, GySetOp op);
+/* -1, 0 or 1 as for "a <= b" (1 if a is a subset of b). */
+int gy_nodes_subset(const GyNodes *a, const GyNodes *b);
+/* Members i with rows[i] == row, as a new GyNodes sharing owners and
+ * sizes already computed. */
+GyNodes *gy_nodes_select(GyNodes *s, const uint32_t *rows, uint32_t row);
+/* Hash depending only on the members. */
+Py_hash_t gy_nodes_hash(const GyNodes *s);
+
+#endif /* GY_NODESET_H */

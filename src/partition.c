@@ -1,0 +1,413 @@
+/* partition.c -- group a set by an equivalence relation: one row per class
+ * with its count and total size, in heapy's table order, and for each
+ * member the row it fell in (so x[i] is a filter, not a second
+ * classification).
+ *
+ * Classifying is one pass over the members in address order with a
+ * GyPtrMap from class key to row: O(members), no Python code. Labels are
+ * made once per row, then rows are sorted (descending size, ties by label
+ * as strings: heapy's order). Id partitions have a row per member and
+ * render labels only when a row is printed.
+ *
+ * Memory: one uint32 per member (row_of) plus the rows.
+ */
+#include "partition.h"
+
+#include <stdlib.h>
+
+#include "pyinternals.h"
+#include "render.h"
+#include "sizes.h"
+
+int
+gy_nodes_ensure_sizes(GyState *state, GyNodes *nodes)
+{
+    if (nodes->sizes != NULL || nodes->count == 0) {
+        return 0;
+    }
+    Py_ssize_t *sizes = gy_alloc_array(nodes->count, sizeof(Py_ssize_t));
+    if (sizes == NULL) {
+        return -1;
+    }
+    GySizer z;
+    if (gy_sizer_init(&z, state) < 0) {
+        PyMem_Free(sizes);
+        return -1;
+    }
+    Py_ssize_t total = 0;
+    for (Py_ssize_t i = 0; i < nodes->count; i++) {
+        Py_ssize_t size = gy_sizer_size(&z, nodes->items[i]);
+        if (size < 0) {
+            gy_sizer_fini(&z);
+            PyMem_Free(sizes);
+            return -1;
+        }
+        sizes[i] = size;
+        total += size;
+    }
+    gy_sizer_fini(&z);
+    /* A __sizeof__ in Python may have computed them meanwhile. */
+    if (nodes->sizes != NULL) {
+        PyMem_Free(sizes);
+        return 0;
+    }
+    nodes->sizes = sizes;
+    nodes->total_size = total;
+    return 0;
+}
+
+int
+gy_nodes_ensure_owners(GyState *state, GyNodes *nodes)
+{
+    if (nodes->owners != NULL) {
+        return 0;
+    }
+    int any_dict = 0;
+    for (Py_ssize_t i = 0; i < nodes->count && !any_dict; i++) {
+        any_dict = PyDict_CheckExact(nodes->items[i]);
+    }
+    if (!any_dict) {
+        return 0;
+    }
+    GyOwners *o = gy_walk_owners(state);
+    if (o == NULL) {
+        return -1;
+    }
+    if (nodes->owners != NULL) {
+        gy_owners_decref(o);
+        return 0;
+    }
+    nodes->owners = o;
+    return 0;
+}
+
+static void
+partition_clear_rows(GyRow *rows, Py_ssize_t n)
+{
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_XDECREF(rows[i].label);
+    }
+    PyMem_Free(rows);
+}
+
+void
+gy_partition_free(GyPartition *p)
+{
+    if (p == NULL) {
+        return;
+    }
+    partition_clear_rows(p->rows, p->nrows);
+    PyMem_Free(p->row_of);
+    PyMem_Free(p);
+}
+
+/* Sort support: rows carry their own index so the permutation can be
+ * applied to row_of afterwards. */
+typedef struct SortRow {
+    GyRow row;
+    uint32_t old;
+    PyObject *sortkey;   /* Id: value or name to order equal sizes */
+} SortRow;
+
+static int
+row_cmp(const void *pa, const void *pb)
+{
+    const SortRow *a = pa, *b = pb;
+    if (a->row.size != b->row.size) {
+        return a->row.size > b->row.size ? -1 : 1;
+    }
+    int c = PyUnicode_Compare(a->row.label, b->row.label);
+    if (c == -1 && PyErr_Occurred()) {
+        PyErr_Clear();
+        c = 0;
+    }
+    if (c != 0) {
+        return c;
+    }
+    return (a->row.key > b->row.key) - (a->row.key < b->row.key);
+}
+
+static int
+id_cmp(const void *pa, const void *pb)
+{
+    const SortRow *a = pa, *b = pb;
+    if (a->row.size != b->row.size) {
+        return a->row.size > b->row.size ? -1 : 1;
+    }
+    if (a->row.label != b->row.label) {
+        int c = PyUnicode_Compare(a->row.label, b->row.label);
+        if (c == -1 && PyErr_Occurred()) {
+            PyErr_Clear();
+        }
+        else if (c != 0) {
+            return c;
+        }
+    }
+    PyObject *x = a->sortkey, *y = b->sortkey;
+    if (x != NULL && y != NULL && Py_TYPE(x) == Py_TYPE(y)) {
+        /* Exact builtin types only (str, bytes, int, float): no user
+           code runs. */
+        int lt = PyObject_RichCompareBool(x, y, Py_LT);
+        int gt = lt == 0 ? PyObject_RichCompareBool(x, y, Py_GT) : 0;
+        if (lt < 0 || gt < 0) {
+            PyErr_Clear();
+        }
+        else if (lt || gt) {
+            return lt ? -1 : 1;
+        }
+    }
+    return (a->row.key > b->row.key) - (a->row.key < b->row.key);
+}
+
+/* The value or name heapy orders equal-sized objects by, new reference,
+ * or NULL for "by address". */
+static PyObject *
+id_sortkey(GyState *state, PyObject *op, const GyOwners *owners)
+{
+    PyTypeObject *tp = Py_TYPE(op);
+    if (tp == &PyUnicode_Type || tp == &PyBytes_Type || tp == &PyLong_Type
+        || tp == &PyFloat_Type) {
+        return Py_NewRef(op);
+    }
+    if (PyModule_CheckExact(op) || PyFunction_Check(op) || PyType_Check(op)) {
+        PyObject *r = gy_render_object(state, op, owners);
+        if (r == NULL) {
+            PyErr_Clear();
+        }
+        return r;
+    }
+    return NULL;
+}
+
+static GyPartition *
+partition_alloc(GyBy by, Py_ssize_t count)
+{
+    GyPartition *p = PyMem_Calloc(1, sizeof(GyPartition));
+    if (p == NULL) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    p->by = by;
+    if (count > 0) {
+        if (count > (Py_ssize_t)UINT32_MAX) {
+            PyMem_Free(p);
+            PyErr_SetString(PyExc_OverflowError,
+                            "sets of more than 2**32 objects");
+            return NULL;
+        }
+        p->row_of = gy_alloc_array(count, sizeof(uint32_t));
+        if (p->row_of == NULL) {
+            PyMem_Free(p);
+            return NULL;
+        }
+    }
+    return p;
+}
+
+/* Sort srows[0..n) with cmp (NULL: already sorted) and store them as p's rows, remapping
+ * row_of. Takes the labels; frees srows. */
+static int
+partition_finish(GyPartition *p, SortRow *srows, Py_ssize_t n,
+                 Py_ssize_t count, int (*cmp)(const void *, const void *))
+{
+    if (cmp != NULL) {
+        qsort(srows, (size_t)n, sizeof(SortRow), cmp);
+    }
+    uint32_t *perm = gy_alloc_array(n + 1, sizeof(uint32_t));
+    GyRow *rows = gy_alloc_array(n + 1, sizeof(GyRow));
+    if (perm == NULL || rows == NULL) {
+        PyMem_Free(perm);
+        PyMem_Free(rows);
+        for (Py_ssize_t i = 0; i < n; i++) {
+            Py_XDECREF(srows[i].row.label);
+            Py_XDECREF(srows[i].sortkey);
+        }
+        PyMem_Free(srows);
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        perm[srows[i].old] = (uint32_t)i;
+        rows[i] = srows[i].row;
+        Py_XDECREF(srows[i].sortkey);
+        p->size += rows[i].size;
+    }
+    PyMem_Free(srows);
+    for (Py_ssize_t i = 0; i < count; i++) {
+        p->row_of[i] = perm[p->row_of[i]];
+    }
+    PyMem_Free(perm);
+    p->rows = rows;
+    p->nrows = n;
+    p->count = count;
+    return 0;
+}
+
+static GyPartition *
+partition_by_id(GyState *state, GyNodes *nodes, GyBy by)
+{
+    Py_ssize_t n = nodes->count;
+    GyPartition *p = partition_alloc(by, n);
+    SortRow *srows = NULL;
+    GyPtrMap kind_labels = {0};
+    if (p == NULL) {
+        return NULL;
+    }
+    srows = PyMem_Calloc((size_t)n + 1, sizeof(SortRow));
+    if (srows == NULL) {
+        PyErr_NoMemory();
+        goto error;
+    }
+    /* Kind labels, one per Clodo class, borrowed by the rows while
+       sorting (kind_labels owns them). */
+    if (gy_ptrmap_init(&kind_labels, 16) < 0) {
+        goto error;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *op = nodes->items[i];
+        uintptr_t ck = gy_classify_key(GY_BY_CLODO, op, 0, nodes->owners);
+        int added;
+        uintptr_t *slot = gy_ptrmap_slot(&kind_labels, (void *)ck, &added);
+        if (slot == NULL) {
+            goto error;
+        }
+        if (added) {
+            PyObject *lab = gy_classify_label(state, GY_BY_CLODO, ck, op);
+            if (lab == NULL) {
+                goto error;
+            }
+            *slot = (uintptr_t)lab;
+        }
+        srows[i].row.key = (uintptr_t)op;
+        srows[i].row.count = 1;
+        srows[i].row.size = nodes->sizes[i];
+        srows[i].row.example = op;
+        srows[i].row.label = (PyObject *)*slot;     /* borrowed for now */
+        srows[i].old = (uint32_t)i;
+        srows[i].sortkey = id_sortkey(state, op, nodes->owners);
+        p->row_of[i] = (uint32_t)i;
+    }
+    qsort(srows, (size_t)n, sizeof(SortRow), id_cmp);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        srows[i].row.label = NULL;   /* rendered on demand */
+    }
+    for (size_t i = 0; i <= kind_labels.mask; i++) {
+        if (kind_labels.keys[i] != NULL) {
+            Py_DECREF((PyObject *)kind_labels.values[i]);
+        }
+    }
+    gy_ptrmap_fini(&kind_labels);
+    if (partition_finish(p, srows, n, n, NULL) < 0) {
+        gy_partition_free(p);
+        return NULL;
+    }
+    return p;
+
+error:
+    if (kind_labels.keys != NULL) {
+        for (size_t i = 0; i <= kind_labels.mask; i++) {
+            if (kind_labels.keys[i] != NULL) {
+                Py_DECREF((PyObject *)kind_labels.values[i]);
+            }
+        }
+        gy_ptrmap_fini(&kind_labels);
+    }
+    if (srows != NULL) {
+        for (Py_ssize_t i = 0; i < n; i++) {
+            Py_XDECREF(srows[i].sortkey);
+        }
+        PyMem_Free(srows);
+    }
+    gy_partition_free(p);
+    return NULL;
+}
+
+GyPartition *
+gy_partition_new(GyState *state, GyNodes *nodes, GyBy by)
+{
+    if (gy_nodes_ensure_sizes(state, nodes) < 0) {
+        return NULL;
+    }
+    if (gy_classify_needs_owners(by)
+        && gy_nodes_ensure_owners(state, nodes) < 0) {
+        return NULL;
+    }
+    if (by == GY_BY_ID) {
+        return partition_by_id(state, nodes, by);
+    }
+    Py_ssize_t n = nodes->count;
+    GyPartition *p = partition_alloc(by, n);
+    GyPtrMap rowmap = {0};
+    SortRow *srows = NULL;
+    Py_ssize_t nrows = 0, cap = 0;
+    if (p == NULL) {
+        return NULL;
+    }
+    if (gy_ptrmap_init(&rowmap, 64) < 0) {
+        goto error;
+    }
+    /* Invariant: rows [0, nrows) hold the totals of members [0, i). */
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *op = nodes->items[i];
+        uintptr_t key = gy_classify_key(by, op, nodes->sizes[i],
+                                        nodes->owners);
+        int added;
+        uintptr_t *slot = gy_ptrmap_slot(&rowmap, (void *)key, &added);
+        if (slot == NULL) {
+            goto error;
+        }
+        if (added) {
+            if (nrows == cap
+                && gy_grow(&srows, &cap, nrows + 1, sizeof(SortRow)) < 0) {
+                goto error;
+            }
+            memset(&srows[nrows], 0, sizeof(SortRow));
+            srows[nrows].row.key = key;
+            srows[nrows].row.example = op;
+            srows[nrows].old = (uint32_t)nrows;
+            *slot = (uintptr_t)nrows++;
+        }
+        GyRow *row = &srows[*slot].row;
+        row->count++;
+        row->size += nodes->sizes[i];
+        p->row_of[i] = (uint32_t)*slot;
+    }
+    gy_ptrmap_fini(&rowmap);
+    for (Py_ssize_t r = 0; r < nrows; r++) {
+        GyRow *row = &srows[r].row;
+        row->label = gy_classify_label(state, by, row->key, row->example);
+        if (row->label == NULL) {
+            goto error;
+        }
+    }
+    if (partition_finish(p, srows, nrows, n, row_cmp) < 0) {
+        srows = NULL;
+        nrows = 0;
+        goto error;
+    }
+    return p;
+
+error:
+    gy_ptrmap_fini(&rowmap);
+    for (Py_ssize_t r = 0; r < nrows; r++) {
+        Py_XDECREF(srows[r].row.label);
+    }
+    PyMem_Free(srows);
+    gy_partition_free(p);
+    return NULL;
+}
+
+PyObject *
+gy_partition_label(GyState *state, GyPartition *p, GyNodes *nodes,
+                   Py_ssize_t i)
+{
+    GyRow *row = &p->rows[i];
+    if (row->label == NULL) {
+        /* Only Id rows are lazy: the rendering, prefixed by the kind
+           when the set mixes kinds. */
+        row->label = gy_render_object(state, row->example, nodes->owners);
+        if (row->label == NULL) {
+            return NULL;
+        }
+    }
+    return row->label;
+}

@@ -1,0 +1,42 @@
+/* partition.h -- GyPartition: a set grouped by a relation, in table order. */
+#ifndef GY_PARTITION_H
+#define GY_PARTITION_H
+
+#include "gy.h"
+#include "classify.h"
+#include "nodeset.h"
+
+typedef struct GyRow {
+    uintptr_t key;             /* class key (classify.c) */
+    Py_ssize_t count;
+    Py_ssize_t size;
+    PyObject *label;           /* owned str, or NULL until rendered (Id) */
+    PyObject *example;         /* a member of the class, borrowed from the
+                                  set's nodes */
+} GyRow;
+
+typedef struct GyPartition {
+    GyBy by;
+    Py_ssize_t nrows;
+    GyRow *rows;               /* table order */
+    uint32_t *row_of;          /* per member: its row, in table order */
+    Py_ssize_t count;
+    Py_ssize_t size;
+} GyPartition;
+
+/* Compute the individual sizes of all members (once per GyNodes). */
+int gy_nodes_ensure_sizes(GyState *state, GyNodes *nodes);
+/* Make sure nodes->owners covers the dicts among the members (a walk if
+ * the set was not made by one). */
+int gy_nodes_ensure_owners(GyState *state, GyNodes *nodes);
+
+/* Partition nodes by `by`. Rows: descending total size, ties by label;
+ * for Id one row per object, descending size, ties by kind and value.
+ * New partition or NULL with an exception set. */
+GyPartition *gy_partition_new(GyState *state, GyNodes *nodes, GyBy by);
+void gy_partition_free(GyPartition *p);
+/* Label of row i, rendered on first use; borrowed (owned by p). */
+PyObject *gy_partition_label(GyState *state, GyPartition *p,
+                             GyNodes *nodes, Py_ssize_t i);
+
+#endif /* GY_PARTITION_H */

@@ -1,0 +1,403 @@
+/* pyinternals.c -- the one reader of CPython's private layouts: interpreter
+ * and thread state, interpreter frames, code objects, managed instance
+ * dicts and the size bookkeeping of sys.getsizeof. Everything else in the
+ * engine calls the version-neutral functions of pyinternals.h.
+ *
+ * Supported: CPython 3.9 to 3.13, default (GIL) builds. Each version
+ * difference is a guard around the smallest possible piece, and every fact
+ * here is exercised by the test suite on every version (tests/test_sizes.py
+ * compares sizes with sys.getsizeof, tests/test_walk.py checks frames of
+ * other threads and that no instance dict is created by looking).
+ *
+ * Nothing here calls Python code or allocates Python objects: the walk
+ * relies on it.
+ */
+#define PY_SSIZE_T_CLEAN
+#ifndef Py_BUILD_CORE
+#define Py_BUILD_CORE 1
+#endif
+#include <Python.h>
+
+#if PY_VERSION_HEX >= 0x030B0000
+#include "internal/pycore_frame.h"
+#include "internal/pycore_code.h"
+#endif
+#include "internal/pycore_interp.h"
+#include "internal/pycore_object.h"
+#if PY_VERSION_HEX >= 0x030B0000
+#include "internal/pycore_dict.h"
+#endif
+#if PY_VERSION_HEX < 0x030B0000
+#include "frameobject.h"
+#endif
+
+#include "pyinternals.h"
+
+#define VISIT_ROOT(obj, name)                                          \
+    do {                                                               \
+        PyObject *o_ = (PyObject *)(obj);                              \
+        if (o_ != NULL) {                                              \
+            GyRootRef r_ = {(name), thread_id, frame_no};              \
+            int rc_ = visit(o_, &r_, arg);                             \
+            if (rc_) {                                                 \
+                return rc_;                                            \
+            }                                                          \
+        }                                                              \
+    } while (0)
+
+/* ------------------------------------------------------------------ */
+/* Interpreter members */
+
+static int
+visit_interp(PyInterpreterState *interp, gy_rootproc visit, void *arg)
+{
+    unsigned long thread_id = 0;
+    int frame_no = -1;
+#if PY_VERSION_HEX >= 0x030C0000
+    VISIT_ROOT(interp->imports.modules, "modules");
+    VISIT_ROOT(interp->imports.modules_by_index, "modules_by_index");
+    VISIT_ROOT(interp->imports.importlib, "importlib");
+    VISIT_ROOT(interp->imports.import_func, "import_func");
+#else
+    VISIT_ROOT(interp->modules, "modules");
+    VISIT_ROOT(interp->modules_by_index, "modules_by_index");
+    VISIT_ROOT(interp->importlib, "importlib");
+    VISIT_ROOT(interp->import_func, "import_func");
+#endif
+    VISIT_ROOT(interp->sysdict, "sysdict");
+    VISIT_ROOT(interp->builtins, "builtins");
+#if PY_VERSION_HEX >= 0x030D0000
+    VISIT_ROOT(interp->codecs.search_path, "codec_search_path");
+    VISIT_ROOT(interp->codecs.search_cache, "codec_search_cache");
+    VISIT_ROOT(interp->codecs.error_registry, "codec_error_registry");
+#else
+    VISIT_ROOT(interp->codec_search_path, "codec_search_path");
+    VISIT_ROOT(interp->codec_search_cache, "codec_search_cache");
+    VISIT_ROOT(interp->codec_error_registry, "codec_error_registry");
+#endif
+    VISIT_ROOT(interp->dict, "dict");
+    VISIT_ROOT(interp->builtins_copy, "builtins_copy");
+#if PY_VERSION_HEX >= 0x030C0000
+    VISIT_ROOT(interp->sysdict_copy, "sysdict_copy");
+#endif
+    VISIT_ROOT(interp->before_forkers, "before_forkers");
+    VISIT_ROOT(interp->after_forkers_parent, "after_forkers_parent");
+    VISIT_ROOT(interp->after_forkers_child, "after_forkers_child");
+    VISIT_ROOT(interp->audit_hooks, "audit_hooks");
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Thread state and frames */
+
+#if PY_VERSION_HEX >= 0x030B0000
+/* The contents of one interpreter frame, read in place. */
+static int
+visit_iframe(_PyInterpreterFrame *f, unsigned long thread_id, int frame_no,
+             gy_rootproc visit, void *arg)
+{
+#if PY_VERSION_HEX >= 0x030D0000
+    VISIT_ROOT(f->f_executable, "f_code");
+#else
+    VISIT_ROOT(f->f_code, "f_code");
+#endif
+#if PY_VERSION_HEX >= 0x030C0000
+    VISIT_ROOT(f->f_funcobj, "f_func");
+#else
+    VISIT_ROOT(f->f_func, "f_func");
+#endif
+    VISIT_ROOT(f->f_globals, "f_globals");
+    VISIT_ROOT(f->f_builtins, "f_builtins");
+    VISIT_ROOT(f->f_locals, "f_locals");
+    VISIT_ROOT(f->frame_obj, "frame");
+    /* Locals, cells and the value stack: stacktop counts them all. */
+    for (int i = 0; i < f->stacktop; i++) {
+        VISIT_ROOT(f->localsplus[i], "f_localsplus");
+    }
+    return 0;
+}
+
+static _PyInterpreterFrame *
+thread_top_frame(PyThreadState *ts)
+{
+#if PY_VERSION_HEX >= 0x030D0000
+    return ts->current_frame;
+#else
+    return ts->cframe != NULL ? ts->cframe->current_frame : NULL;
+#endif
+}
+#endif
+
+static int
+visit_thread(PyThreadState *ts, gy_rootproc visit, gy_ownframeproc is_own,
+             void *arg)
+{
+    unsigned long thread_id = ts->thread_id;
+    int frame_no = -1;
+    VISIT_ROOT(ts->c_profileobj, "c_profileobj");
+    VISIT_ROOT(ts->c_traceobj, "c_traceobj");
+#if PY_VERSION_HEX >= 0x030C0000
+    VISIT_ROOT(ts->current_exception, "current_exception");
+#else
+    VISIT_ROOT(ts->curexc_type, "curexc_type");
+    VISIT_ROOT(ts->curexc_value, "curexc_value");
+    VISIT_ROOT(ts->curexc_traceback, "curexc_traceback");
+#endif
+    for (_PyErr_StackItem *e = ts->exc_info; e != NULL;
+         e = e->previous_item) {
+#if PY_VERSION_HEX < 0x030B0000
+        VISIT_ROOT(e->exc_type, "exc_type");
+        VISIT_ROOT(e->exc_traceback, "exc_traceback");
+#endif
+        VISIT_ROOT(e->exc_value, "exc_value");
+    }
+    VISIT_ROOT(ts->dict, "dict");
+    VISIT_ROOT(ts->async_exc, "async_exc");
+    VISIT_ROOT(ts->async_gen_firstiter, "async_gen_firstiter");
+    VISIT_ROOT(ts->async_gen_finalizer, "async_gen_finalizer");
+    VISIT_ROOT(ts->context, "context");
+
+    /* Count frames from the outermost, as hp.Root names them. */
+    int depth = 0;
+#if PY_VERSION_HEX >= 0x030B0000
+    for (_PyInterpreterFrame *f = thread_top_frame(ts); f != NULL;
+         f = f->previous) {
+        depth++;
+    }
+    frame_no = depth;
+    for (_PyInterpreterFrame *f = thread_top_frame(ts); f != NULL;
+         f = f->previous) {
+        frame_no--;
+#if PY_VERSION_HEX >= 0x030C0000
+        if (f->owner == FRAME_OWNED_BY_CSTACK) {
+            continue;
+        }
+#endif
+        if (f->f_globals != NULL && is_own(f->f_globals, arg)) {
+            continue;
+        }
+        int rc = visit_iframe(f, thread_id, frame_no, visit, arg);
+        if (rc) {
+            return rc;
+        }
+    }
+#else
+    for (PyFrameObject *f = ts->frame; f != NULL; f = f->f_back) {
+        depth++;
+    }
+    frame_no = depth;
+    for (PyFrameObject *f = ts->frame; f != NULL; f = f->f_back) {
+        frame_no--;
+        if (is_own(f->f_globals, arg)) {
+            continue;
+        }
+        VISIT_ROOT(f, "frame");
+    }
+#endif
+    return 0;
+}
+
+int
+gy_visit_roots(gy_rootproc visit, gy_ownframeproc is_own, void *arg)
+{
+    PyInterpreterState *interp = PyInterpreterState_Get();
+    int rc = visit_interp(interp, visit, arg);
+    if (rc) {
+        return rc;
+    }
+    for (PyThreadState *ts = PyInterpreterState_ThreadHead(interp);
+         ts != NULL; ts = PyThreadState_Next(ts)) {
+        rc = visit_thread(ts, visit, is_own, arg);
+        if (rc) {
+            return rc;
+        }
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Types and code */
+
+PyObject *
+gy_peek_type_dict(PyTypeObject *tp)
+{
+#if PY_VERSION_HEX >= 0x030C0000
+    /* Static builtin types keep their dict in the interpreter state;
+       PyType_GetDict finds it and returns a new reference, which the
+       interpreter's own keeps valid after we drop ours. */
+    PyObject *dict = PyType_GetDict(tp);
+    if (dict == NULL) {
+        PyErr_Clear();
+        return NULL;
+    }
+    Py_DECREF(dict);
+    return dict;
+#else
+    return tp->tp_dict;
+#endif
+}
+
+int
+gy_visit_type(PyTypeObject *tp, visitproc visit, void *arg)
+{
+    Py_VISIT(gy_peek_type_dict(tp));
+    Py_VISIT(tp->tp_cache);
+    Py_VISIT(tp->tp_mro);
+    Py_VISIT(tp->tp_bases);
+    Py_VISIT((PyObject *)tp->tp_base);
+    if (tp->tp_flags & Py_TPFLAGS_HEAPTYPE) {
+        PyHeapTypeObject *ht = (PyHeapTypeObject *)tp;
+        Py_VISIT(ht->ht_name);
+        Py_VISIT(ht->ht_qualname);
+        Py_VISIT(ht->ht_slots);
+        Py_VISIT(ht->ht_module);
+#if PY_VERSION_HEX >= 0x030C0000
+        Py_VISIT((PyObject *)tp->tp_subclasses);
+#endif
+    }
+#if PY_VERSION_HEX < 0x030C0000
+    Py_VISIT(tp->tp_subclasses);
+#endif
+    return 0;
+}
+
+int
+gy_visit_code(PyObject *code, visitproc visit, void *arg)
+{
+    PyCodeObject *co = (PyCodeObject *)code;
+#if PY_VERSION_HEX >= 0x030C0000
+    if (co->_co_cached != NULL) {
+        Py_VISIT(co->_co_cached->_co_code);
+        Py_VISIT(co->_co_cached->_co_cellvars);
+        Py_VISIT(co->_co_cached->_co_freevars);
+        Py_VISIT(co->_co_cached->_co_varnames);
+    }
+#elif PY_VERSION_HEX >= 0x030B0000
+    Py_VISIT(co->_co_code);
+#else
+    Py_VISIT(co->co_code);
+#endif
+    Py_VISIT(co->co_consts);
+    Py_VISIT(co->co_names);
+#if PY_VERSION_HEX >= 0x030B0000
+    Py_VISIT(co->co_exceptiontable);
+    Py_VISIT(co->co_localsplusnames);
+    Py_VISIT(co->co_localspluskinds);
+    Py_VISIT(co->co_qualname);
+#else
+    Py_VISIT(co->co_varnames);
+    Py_VISIT(co->co_freevars);
+    Py_VISIT(co->co_cellvars);
+#endif
+    Py_VISIT(co->co_filename);
+    Py_VISIT(co->co_name);
+#if PY_VERSION_HEX >= 0x030A0000
+    Py_VISIT(co->co_linetable);
+#else
+    Py_VISIT(co->co_lnotab);
+#endif
+    Py_VISIT(co->co_weakreflist);
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Instance dicts and sizes */
+
+int
+gy_type_has_managed_dict(PyTypeObject *tp)
+{
+#if PY_VERSION_HEX >= 0x030B0000
+    return (tp->tp_flags & Py_TPFLAGS_MANAGED_DICT) != 0;
+#else
+    (void)tp;
+    return 0;
+#endif
+}
+
+PyObject *
+gy_peek_dict(PyObject *op)
+{
+    PyTypeObject *tp = Py_TYPE(op);
+#if PY_VERSION_HEX >= 0x030D0000
+    if (tp->tp_flags & Py_TPFLAGS_MANAGED_DICT) {
+        return (PyObject *)_PyObject_GetManagedDict(op);
+    }
+#elif PY_VERSION_HEX >= 0x030C0000
+    if (tp->tp_flags & Py_TPFLAGS_MANAGED_DICT) {
+        PyDictOrValues dorv = *_PyObject_DictOrValuesPointer(op);
+        if (_PyDictOrValues_IsValues(dorv)) {
+            return NULL;
+        }
+        return _PyDictOrValues_GetDict(dorv);
+    }
+#elif PY_VERSION_HEX >= 0x030B0000
+    if (tp->tp_flags & Py_TPFLAGS_MANAGED_DICT) {
+        return *_PyObject_ManagedDictPointer(op);
+    }
+#endif
+    if (tp->tp_dictoffset == 0) {
+        return NULL;
+    }
+    /* Not managed: the pointer is computed, never filled in. */
+    PyObject **ptr = _PyObject_GetDictPtr(op);
+    return ptr != NULL ? *ptr : NULL;
+}
+
+#if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030D0000
+/* Size of the detached values array of an instance without a dict: the
+ * allocation dictobject.c's new_values() makes. */
+static size_t
+detached_values_size(PyObject *op)
+{
+    PyTypeObject *tp = Py_TYPE(op);
+    if (!(tp->tp_flags & Py_TPFLAGS_MANAGED_DICT)
+        || !(tp->tp_flags & Py_TPFLAGS_HEAPTYPE)) {
+        return 0;
+    }
+#if PY_VERSION_HEX >= 0x030C0000
+    PyDictOrValues dorv = *_PyObject_DictOrValuesPointer(op);
+    if (!_PyDictOrValues_IsValues(dorv)
+        || _PyDictOrValues_GetValues(dorv) == NULL) {
+        return 0;
+    }
+#else
+    if (*_PyObject_ValuesPointer(op) == NULL) {
+        return 0;
+    }
+#endif
+    PyDictKeysObject *keys = ((PyHeapTypeObject *)tp)->ht_cached_keys;
+    if (keys == NULL) {
+        return 0;
+    }
+    size_t n = (size_t)(keys->dk_nentries + keys->dk_usable);
+    size_t prefix = _Py_SIZE_ROUND_UP(n + 2, sizeof(PyObject *));
+    return prefix + n * sizeof(PyObject *);
+}
+#endif
+
+size_t
+gy_size_overhead(PyObject *op)
+{
+    PyTypeObject *tp = Py_TYPE(op);
+#if PY_VERSION_HEX >= 0x030B0000
+    /* As sys.getsizeof: the pre-header of the type's instances; 3.13
+       stopped counting it for static types, which have none. */
+    size_t extra = _PyType_PreHeaderSize(tp);
+#if PY_VERSION_HEX >= 0x030D0000
+    if (tp == &PyType_Type
+        && !(((PyTypeObject *)op)->tp_flags & Py_TPFLAGS_HEAPTYPE)) {
+        extra = 0;
+    }
+#endif
+#if PY_VERSION_HEX >= 0x030D0000
+    if (tp->tp_flags & Py_TPFLAGS_INLINE_VALUES) {
+        extra += _PyInlineValuesSize(tp);
+    }
+#else
+    extra += detached_values_size(op);
+#endif
+    return extra;
+#else
+    return PyObject_IS_GC(op) ? sizeof(PyGC_Head) : 0;
+#endif
+}

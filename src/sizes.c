@@ -1,0 +1,180 @@
+/* sizes.c -- the individual size of an object: what sys.getsizeof()
+ * reports (the object's __sizeof__ plus GC header and pre-header), plus
+ * attribute storage no __sizeof__ reports (pyinternals.c). This is the
+ * "Size" of every table.
+ *
+ * sys.getsizeof looks __sizeof__ up and calls it through Python for every
+ * object; at a million objects per table that dominates. Instead each
+ * type is examined once per operation:
+ *   SIZE_BASIC  __sizeof__ is object.__sizeof__: basicsize plus items,
+ *               computed here;
+ *   SIZE_CMETH  __sizeof__ is a C method: its C function is called
+ *               directly, no lookup, no argument tuple;
+ *   SIZE_CALL   anything else (a __sizeof__ written in Python): called
+ *               like sys.getsizeof calls it. If it raises or returns
+ *               something that is not a non-negative int, the object is
+ *               sized as SIZE_BASIC would size it and the exception is
+ *               cleared: a table must print even in a process with a
+ *               broken class. MemoryError is never swallowed.
+ */
+#include "sizes.h"
+
+#include "pyinternals.h"
+
+enum {
+    SIZE_BASIC = 1,
+    SIZE_CMETH = 2,
+    SIZE_CALL = 3,
+};
+
+int
+gy_sizer_init(GySizer *z, GyState *state)
+{
+    z->state = state;
+    z->memo_type = NULL;
+    z->memo = 0;
+    return gy_ptrmap_init(&z->types, 64);
+}
+
+void
+gy_sizer_fini(GySizer *z)
+{
+    gy_ptrmap_fini(&z->types);
+}
+
+static uintptr_t
+sizer_strategy(GySizer *z, PyTypeObject *tp)
+{
+    PyObject *meth = _PyType_Lookup(tp, z->state->str_sizeof);   /* borrowed */
+    PyObject *base = _PyType_Lookup(&PyBaseObject_Type, z->state->str_sizeof);
+    if (meth == NULL || meth == base) {
+        return SIZE_BASIC;
+    }
+    if (Py_IS_TYPE(meth, &PyMethodDescr_Type)) {
+        PyMethodDef *def = ((PyMethodDescrObject *)meth)->d_method;
+        if ((def->ml_flags & (METH_VARARGS | METH_KEYWORDS | METH_NOARGS
+                              | METH_O | METH_FASTCALL | METH_METHOD))
+            == METH_NOARGS) {
+            return SIZE_CMETH;
+        }
+    }
+    return SIZE_CALL;
+}
+
+static Py_ssize_t
+size_basic(PyObject *op)
+{
+    PyTypeObject *tp = Py_TYPE(op);
+    Py_ssize_t size = tp->tp_basicsize;
+    if (tp->tp_itemsize != 0) {
+        Py_ssize_t n = Py_SIZE(op);
+        size += (n < 0 ? -n : n) * tp->tp_itemsize;
+    }
+    return size;
+}
+
+/* Convert a __sizeof__ result (stolen) to a size, or -1 (exception set). */
+static Py_ssize_t
+size_from_result(PyObject *res)
+{
+    if (res == NULL) {
+        return -1;
+    }
+    Py_ssize_t size = -1;
+    if (PyLong_Check(res)) {
+        size = PyLong_AsSsize_t(res);
+        if (size < 0 && !PyErr_Occurred()) {
+            PyErr_SetString(PyExc_ValueError,
+                            "__sizeof__() should return >= 0");
+        }
+    }
+    else {
+        PyErr_Format(PyExc_TypeError,
+                     "__sizeof__() returned %.200s, not int",
+                     Py_TYPE(res)->tp_name);
+    }
+    Py_DECREF(res);
+    return size;
+}
+
+static Py_ssize_t
+size_call(GySizer *z, PyObject *op)
+{
+    PyTypeObject *tp = Py_TYPE(op);
+    PyObject *meth = _PyType_Lookup(tp, z->state->str_sizeof);
+    PyObject *res = NULL;
+    if (meth == NULL) {
+        return size_basic(op);
+    }
+    Py_INCREF(meth);
+    descrgetfunc get = Py_TYPE(meth)->tp_descr_get;
+    if (get != NULL) {
+        PyObject *bound = get(meth, op, (PyObject *)tp);
+        if (bound != NULL) {
+            res = PyObject_CallNoArgs(bound);
+            Py_DECREF(bound);
+        }
+    }
+    else {
+        res = PyObject_CallNoArgs(meth);
+    }
+    Py_DECREF(meth);
+    Py_ssize_t size = size_from_result(res);
+    if (size < 0) {
+        if (PyErr_ExceptionMatches(PyExc_MemoryError)) {
+            return -1;
+        }
+        PyErr_Clear();
+        size = size_basic(op);
+    }
+    return size;
+}
+
+Py_ssize_t
+gy_sizer_size(GySizer *z, PyObject *op)
+{
+    PyTypeObject *tp = Py_TYPE(op);
+    uintptr_t how;
+    if (tp == z->memo_type) {
+        how = z->memo;
+    }
+    else {
+        int added;
+        uintptr_t *slot = gy_ptrmap_slot(&z->types, tp, &added);
+        if (slot == NULL) {
+            return -1;
+        }
+        if (added) {
+            *slot = sizer_strategy(z, tp);
+        }
+        how = *slot;
+        z->memo_type = tp;
+        z->memo = how;
+    }
+    Py_ssize_t size;
+    switch (how) {
+    case SIZE_BASIC:
+        size = size_basic(op);
+        break;
+    case SIZE_CMETH: {
+        PyObject *meth = _PyType_Lookup(tp, z->state->str_sizeof);
+        PyCFunction fn = ((PyMethodDescrObject *)meth)->d_method->ml_meth;
+        size = size_from_result(fn(op, NULL));
+        if (size < 0) {
+            if (PyErr_ExceptionMatches(PyExc_MemoryError)) {
+                return -1;
+            }
+            PyErr_Clear();
+            size = size_basic(op);
+        }
+        break;
+    }
+    default:
+        size = size_call(z, op);
+        if (size < 0) {
+            return -1;
+        }
+        break;
+    }
+    return size + (Py_ssize_t)gy_size_overhead(op);
+}

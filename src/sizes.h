@@ -1,0 +1,22 @@
+/* sizes.h -- GySizer: the individual size of objects, as sys.getsizeof. */
+#ifndef GY_SIZES_H
+#define GY_SIZES_H
+
+#include "gy.h"
+#include "ptrmap.h"
+
+typedef struct GySizer {
+    GyState *state;
+    GyPtrMap types;            /* type -> how to size its instances */
+    PyTypeObject *memo_type;
+    uintptr_t memo;
+} GySizer;
+
+int gy_sizer_init(GySizer *z, GyState *state);
+void gy_sizer_fini(GySizer *z);
+/* Size of op in bytes; -1 with an exception set only on MemoryError. May
+ * call a Python __sizeof__ (only for classes that define one in Python);
+ * the caller must hold a reference to op. */
+Py_ssize_t gy_sizer_size(GySizer *z, PyObject *op);
+
+#endif /* GY_SIZES_H */
