@@ -634,8 +634,14 @@ guppy_exec(PyObject *module)
     if (st->hidden_type == NULL) {
         return -1;
     }
+    /* 3.9 wants the bases as a tuple. */
+    PyObject *bases = PyTuple_Pack(1, (PyObject *)st->hidden_type);
+    if (bases == NULL) {
+        return -1;
+    }
     st->nodeset_type = (PyTypeObject *)PyType_FromModuleAndSpec(
-        module, &nodeset_spec, (PyObject *)st->hidden_type);
+        module, &nodeset_spec, bases);
+    Py_DECREF(bases);
     if (st->nodeset_type == NULL) {
         return -1;
     }

@@ -378,8 +378,8 @@ detached_values_size(PyObject *op)
 size_t
 gy_size_overhead(PyObject *op)
 {
-    PyTypeObject *tp = Py_TYPE(op);
 #if PY_VERSION_HEX >= 0x030B0000
+    PyTypeObject *tp = Py_TYPE(op);
     /* As sys.getsizeof: the pre-header of the type's instances; 3.13
        stopped counting it for static types, which have none. */
     size_t extra = _PyType_PreHeaderSize(tp);
@@ -390,8 +390,16 @@ gy_size_overhead(PyObject *op)
     }
 #endif
 #if PY_VERSION_HEX >= 0x030D0000
-    if (tp->tp_flags & Py_TPFLAGS_INLINE_VALUES) {
-        extra += _PyInlineValuesSize(tp);
+    /* Once a dict exists, its __sizeof__ counts the values. */
+    if ((tp->tp_flags & Py_TPFLAGS_INLINE_VALUES)
+        && _PyObject_GetManagedDict(op) == NULL) {
+        /* The values array allocated with the object: header, capacity
+           slots, and the insertion-order bytes after them. The type's
+           cached keys may have grown since; the capacity is what this
+           object got. */
+        size_t cap = _PyObject_InlineValues(op)->capacity;
+        extra += sizeof(PyObject *) + cap * sizeof(PyObject *)
+                 + _Py_SIZE_ROUND_UP(cap, sizeof(PyObject *));
     }
 #else
     extra += detached_values_size(op);

@@ -27,6 +27,7 @@
 #include <stdlib.h>
 
 #include "wrap.h"
+#include "frameobject.h"
 
 #define TABLE_WIDTH 100
 #define SET_INDENT 45
