@@ -5,7 +5,8 @@
  * table of addresses answers with a cache miss per question and costs 16
  * bytes per object or more. Instead we keep one bit per 16 bytes of address
  * space, in 8 KiB bitmaps each covering 1 MiB, created on first use and
- * found through a small directory (GyPtrMap) with a one-entry memo. Python
+ * found through a small directory (GyPtrMap) behind a direct-mapped cache
+ * of recently used chunks. Python
  * objects are at least 16 bytes long, so two objects never share a bit.
  * The bitmaps take 1/128 of the memory the heap spans, stay in cache, and
  * listing the set bits chunk by chunk yields the members already sorted by
@@ -50,8 +51,7 @@ gy_markset_fini(GyMarkSet *s)
     }
     gy_ptrmap_fini(&s->chunks);
     gy_ptrmap_fini(&s->odd);
-    s->memo_chunk = 0;
-    s->memo_bits = NULL;
+    memset(s->cache_key, 0, sizeof(s->cache_key));
     s->count = 0;
 }
 
@@ -95,8 +95,8 @@ gy_markset_add_slow(GyMarkSet *s, const void *p)
     if (bits == NULL) {
         return -1;
     }
-    s->memo_chunk = key;
-    s->memo_bits = bits;
+    s->cache_key[key & (GY_CHUNK_CACHE - 1)] = key;
+    s->cache_bits[key & (GY_CHUNK_CACHE - 1)] = bits;
     return gy_markset_add(s, p);
 }
 

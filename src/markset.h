@@ -10,11 +10,15 @@
 #define GY_CHUNK_WORDS \
     ((size_t)1 << (GY_CHUNK_SHIFT - GY_GRAIN_SHIFT - 6))
 
+#define GY_CHUNK_CACHE 64
+
 typedef struct GyMarkSet {
     GyPtrMap chunks;          /* chunk number + 1 -> uint64_t bitmap[] */
     GyPtrMap odd;             /* objects not 16-byte aligned -> 1 */
-    uintptr_t memo_chunk;     /* chunk number + 1 of memo_bits, or 0 */
-    uint64_t *memo_bits;
+    /* Direct-mapped cache of recent chunks: slot k holds a chunk whose
+       number + 1 is congruent to k modulo GY_CHUNK_CACHE. */
+    uintptr_t cache_key[GY_CHUNK_CACHE];
+    uint64_t *cache_bits[GY_CHUNK_CACHE];
     Py_ssize_t count;         /* objects marked */
 } GyMarkSet;
 
@@ -31,18 +35,20 @@ void gy_markset_discard(GyMarkSet *s, const void *p);
 int gy_markset_sorted(const GyMarkSet *s, PyObject **out);
 
 /* Mark p: 1 if it was not marked before, 0 if it was, -1 on MemoryError.
- * The walk calls this once per edge, so the common case (same 1 MiB chunk
- * as the previous call, aligned object) stays inline. */
+ * The walk calls this once per edge, so the common case (a recently used
+ * 1 MiB chunk, aligned object) stays inline. */
 static inline int
 gy_markset_add(GyMarkSet *s, const void *p)
 {
     uintptr_t a = (uintptr_t)p;
-    if (s->memo_chunk == (a >> GY_CHUNK_SHIFT) + 1
+    uintptr_t key = (a >> GY_CHUNK_SHIFT) + 1;
+    size_t k = key & (GY_CHUNK_CACHE - 1);
+    if (s->cache_key[k] == key
         && (a & ((1u << GY_GRAIN_SHIFT) - 1)) == 0) {
         size_t bit = (a & (((uintptr_t)1 << GY_CHUNK_SHIFT) - 1))
                      >> GY_GRAIN_SHIFT;
         uint64_t mask = UINT64_C(1) << (bit & 63);
-        uint64_t *word = &s->memo_bits[bit >> 6];
+        uint64_t *word = &s->cache_bits[k][bit >> 6];
         if (*word & mask) {
             return 0;
         }

@@ -30,9 +30,8 @@ enum {
 int
 gy_sizer_init(GySizer *z, GyState *state)
 {
+    memset(z, 0, sizeof(*z));
     z->state = state;
-    z->memo_type = NULL;
-    z->memo = 0;
     return gy_ptrmap_init(&z->types, 64);
 }
 
@@ -40,25 +39,31 @@ void
 gy_sizer_fini(GySizer *z)
 {
     gy_ptrmap_fini(&z->types);
+    PyMem_Free(z->ways);
+    z->ways = NULL;
 }
 
-static uintptr_t
+static GySizeWay
 sizer_strategy(GySizer *z, PyTypeObject *tp)
 {
+    GySizeWay way = {SIZE_BASIC, NULL};
     PyObject *meth = _PyType_Lookup(tp, z->state->str_sizeof);   /* borrowed */
     PyObject *base = _PyType_Lookup(&PyBaseObject_Type, z->state->str_sizeof);
     if (meth == NULL || meth == base) {
-        return SIZE_BASIC;
+        return way;
     }
     if (Py_IS_TYPE(meth, &PyMethodDescr_Type)) {
         PyMethodDef *def = ((PyMethodDescrObject *)meth)->d_method;
         if ((def->ml_flags & (METH_VARARGS | METH_KEYWORDS | METH_NOARGS
                               | METH_O | METH_FASTCALL | METH_METHOD))
             == METH_NOARGS) {
-            return SIZE_CMETH;
+            way.how = SIZE_CMETH;
+            way.cmeth = def->ml_meth;
+            return way;
         }
     }
-    return SIZE_CALL;
+    way.how = SIZE_CALL;
+    return way;
 }
 
 static Py_ssize_t
@@ -134,32 +139,31 @@ Py_ssize_t
 gy_sizer_size(GySizer *z, PyObject *op)
 {
     PyTypeObject *tp = Py_TYPE(op);
-    uintptr_t how;
-    if (tp == z->memo_type) {
-        how = z->memo;
-    }
-    else {
+    if (tp != z->memo_type) {
         int added;
         uintptr_t *slot = gy_ptrmap_slot(&z->types, tp, &added);
         if (slot == NULL) {
             return -1;
         }
         if (added) {
-            *slot = sizer_strategy(z, tp);
+            if (z->nways == z->capways
+                && gy_grow(&z->ways, &z->capways, z->nways + 1,
+                           sizeof(GySizeWay)) < 0) {
+                return -1;
+            }
+            z->ways[z->nways++] = sizer_strategy(z, tp);
+            *slot = (uintptr_t)z->nways;
         }
-        how = *slot;
         z->memo_type = tp;
-        z->memo = how;
+        z->memo = z->ways[*slot - 1];
     }
     Py_ssize_t size;
-    switch (how) {
+    switch (z->memo.how) {
     case SIZE_BASIC:
         size = size_basic(op);
         break;
     case SIZE_CMETH: {
-        PyObject *meth = _PyType_Lookup(tp, z->state->str_sizeof);
-        PyCFunction fn = ((PyMethodDescrObject *)meth)->d_method->ml_meth;
-        size = size_from_result(fn(op, NULL));
+        size = size_from_result(z->memo.cmeth(op, NULL));
         if (size < 0) {
             if (PyErr_ExceptionMatches(PyExc_MemoryError)) {
                 return -1;

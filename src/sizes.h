@@ -5,11 +5,19 @@
 #include "gy.h"
 #include "ptrmap.h"
 
+typedef struct GySizeWay {
+    int how;                   /* SIZE_BASIC, SIZE_CMETH, SIZE_CALL */
+    PyCFunction cmeth;         /* for SIZE_CMETH */
+} GySizeWay;
+
 typedef struct GySizer {
     GyState *state;
-    GyPtrMap types;            /* type -> how to size its instances */
+    GyPtrMap types;            /* type -> index + 1 into ways */
+    GySizeWay *ways;
+    Py_ssize_t nways;
+    Py_ssize_t capways;
     PyTypeObject *memo_type;
-    uintptr_t memo;
+    GySizeWay memo;
 } GySizer;
 
 int gy_sizer_init(GySizer *z, GyState *state);
