@@ -78,4 +78,10 @@ gy_type_module_by_def(PyTypeObject *tp, struct PyModuleDef *def)
 #define gy_type_module_by_def PyType_GetModuleByDef
 #endif
 
+/* textwrap cuts an over-long word after its last fitting hyphen since 3.10
+ * (bpo-28660); 3.9 cuts at the width. wrap.c follows the running version. */
+#if PY_VERSION_HEX < 0x030A0000
+#define GY_TEXTWRAP_LONG_WORD_HYPHENS 0
+#endif
+
 #endif /* GY_COMPAT_H */

@@ -27,9 +27,9 @@
  * in its narrowest kind) and once to write it.
  *
  * Cost: linear in the text. Each chunk is scanned a bounded number of
- * times, blank tests share a memo that only moves forward, and a long
- * word's search for a hyphen rescans at most one line width per line it
- * fills with at least half a width (see wrap_long_word_cut).
+ * times, blank tests share a memo that only moves forward, and cutting a
+ * long word scans at most a line width per line, of which at most every
+ * other line takes less than half a width (see wrap_long_word_cut).
  *
  * Quirks of textwrap kept on purpose, because heapy's output has them:
  *  - The regex's whitespace is ASCII only, but "blank" chunks are those
