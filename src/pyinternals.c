@@ -110,8 +110,20 @@ visit_iframe(_PyInterpreterFrame *f, unsigned long thread_id, int frame_no,
     VISIT_ROOT(f->f_builtins, "f_builtins");
     VISIT_ROOT(f->f_locals, "f_locals");
     VISIT_ROOT(f->frame_obj, "frame");
-    /* Locals, cells and the value stack: stacktop counts them all. */
-    for (int i = 0; i < f->stacktop; i++) {
+    /* Locals, cells and free variables. A running frame's stacktop is
+       not kept up to date (the interpreter holds the stack pointer in a C
+       variable), so its value stack may hold stale pointers: only the
+       slots the code object declares are read, which are always valid. */
+#if PY_VERSION_HEX >= 0x030D0000
+    PyObject *code = f->f_executable;
+#else
+    PyObject *code = (PyObject *)f->f_code;
+#endif
+    if (code == NULL || !PyCode_Check(code)) {
+        return 0;
+    }
+    int n = ((PyCodeObject *)code)->co_nlocalsplus;
+    for (int i = 0; i < n; i++) {
         VISIT_ROOT(f->localsplus[i], "f_localsplus");
     }
     return 0;

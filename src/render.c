@@ -545,6 +545,11 @@ gy_render_table(GyState *state, GyPartition *p, GyNodes *nodes,
     if (lines == NULL) {
         return NULL;
     }
+    if (!title && start >= p->nrows) {
+        /* Paged past the end: nothing, not even the header. */
+        Py_DECREF(lines);
+        return PyUnicode_New(0, 0);
+    }
     if (is_id) {
         kind = id_common_kind(state, p, nodes, &mixed);
         if (kind == NULL && PyErr_Occurred()) {
