@@ -18,12 +18,13 @@
 
 uintptr_t
 gy_classify_key(GyBy by, PyObject *op, Py_ssize_t size,
-                const GyOwners *owners)
+                const GyOwners *owners, Py_ssize_t *cursor)
 {
     switch (by) {
     case GY_BY_CLODO:
         if (PyDict_CheckExact(op)) {
-            PyObject *owner = gy_owners_get(owners, op);
+            PyObject *owner = cursor ? gy_owners_next(owners, cursor, op)
+                                     : gy_owners_get(owners, op);
             if (owner == NULL) {
                 return (uintptr_t)&PyDict_Type | GY_CLODO_NOOWNER;
             }

@@ -3,7 +3,7 @@
 #define GY_CLASSIFY_H
 
 #include "gy.h"
-#include "walk.h"
+#include "owners.h"
 
 typedef enum {
     GY_BY_CLODO = 1,   /* class, or dict of owner's class */
@@ -19,10 +19,11 @@ typedef enum {
 #define GY_CLODO_DICTOF 1u     /* key = owner type | 1 */
 #define GY_CLODO_NOOWNER 2u    /* key = &PyDict_Type | 2 */
 
-/* The class key of op; size is op's individual size. Never fails, calls
- * no Python code. */
+/* The class key of op; size is op's individual size. cursor, if not NULL,
+ * is a gy_owners_next cursor for callers that classify in address order.
+ * Never fails, calls no Python code. */
 uintptr_t gy_classify_key(GyBy by, PyObject *op, Py_ssize_t size,
-                          const GyOwners *owners);
+                          const GyOwners *owners, Py_ssize_t *cursor);
 /* The row label of a class, new reference; example is a member of it
  * (borrowed). May call Python code (a module's name, a type's
  * __module__); never fails except with MemoryError: what cannot be read

@@ -468,7 +468,8 @@ nodeset_py_member_brief(PyObject *op, PyObject *args)
         return NULL;
     }
     PyObject *x = self->nodes->items[i];
-    uintptr_t key = gy_classify_key(GY_BY_CLODO, x, 0, self->nodes->owners);
+    uintptr_t key = gy_classify_key(GY_BY_CLODO, x, 0, self->nodes->owners,
+                                    NULL);
     PyObject *kind = gy_classify_label(st, GY_BY_CLODO, key, x);
     PyObject *rend = kind ? gy_render_object(st, x, self->nodes->owners)
                           : NULL;

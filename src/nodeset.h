@@ -4,7 +4,7 @@
 #define GY_NODESET_H
 
 #include "gy.h"
-#include "walk.h"
+#include "owners.h"
 
 typedef struct GyNodes {
     Py_ssize_t refcnt;         /* C-level sharing between set objects */

@@ -18,6 +18,7 @@
 #include "pyinternals.h"
 #include "render.h"
 #include "sizes.h"
+#include "walk.h"
 
 int
 gy_nodes_ensure_sizes(GyState *state, GyNodes *nodes)
@@ -264,7 +265,8 @@ partition_by_id(GyState *state, GyNodes *nodes, GyBy by)
     }
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *op = nodes->items[i];
-        uintptr_t ck = gy_classify_key(GY_BY_CLODO, op, 0, nodes->owners);
+        uintptr_t ck = gy_classify_key(GY_BY_CLODO, op, 0, nodes->owners,
+                                       NULL);
         int added;
         uintptr_t *slot = gy_ptrmap_slot(&kind_labels, (void *)ck, &added);
         if (slot == NULL) {
@@ -338,7 +340,7 @@ gy_partition_new(GyState *state, GyNodes *nodes, GyBy by)
     GyPartition *p = partition_alloc(by, n);
     GyPtrMap rowmap = {0};
     SortRow *srows = NULL;
-    Py_ssize_t nrows = 0, cap = 0;
+    Py_ssize_t nrows = 0, cap = 0, cursor = 0;
     if (p == NULL) {
         return NULL;
     }
@@ -349,7 +351,7 @@ gy_partition_new(GyState *state, GyNodes *nodes, GyBy by)
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *op = nodes->items[i];
         uintptr_t key = gy_classify_key(by, op, nodes->sizes[i],
-                                        nodes->owners);
+                                        nodes->owners, &cursor);
         int added;
         uintptr_t *slot = gy_ptrmap_slot(&rowmap, (void *)key, &added);
         if (slot == NULL) {

@@ -455,7 +455,7 @@ gy_render_object(GyState *state, PyObject *op, const GyOwners *owners)
 PyObject *
 gy_render_brief_one(GyState *state, PyObject *op, const GyOwners *owners)
 {
-    uintptr_t key = gy_classify_key(GY_BY_CLODO, op, 0, owners);
+    uintptr_t key = gy_classify_key(GY_BY_CLODO, op, 0, owners, NULL);
     PyObject *label = gy_classify_label(state, GY_BY_CLODO, key, op);
     PyObject *r = NULL;
     if (label == NULL) {
@@ -521,10 +521,10 @@ id_common_kind(GyState *state, GyPartition *p, GyNodes *nodes, int *mixed)
         return NULL;
     }
     uintptr_t first = gy_classify_key(GY_BY_CLODO, p->rows[0].example, 0,
-                                      nodes->owners);
+                                      nodes->owners, NULL);
     for (Py_ssize_t i = 1; i < p->nrows; i++) {
         if (gy_classify_key(GY_BY_CLODO, p->rows[i].example, 0,
-                            nodes->owners) != first) {
+                            nodes->owners, NULL) != first) {
             *mixed = 1;
             return NULL;
         }
@@ -634,7 +634,8 @@ gy_render_table(GyState *state, GyPartition *p, GyNodes *nodes,
         if (is_id && mixed) {
             PyObject *k = gy_classify_label(
                 state, GY_BY_CLODO,
-                gy_classify_key(GY_BY_CLODO, row->example, 0, nodes->owners),
+                gy_classify_key(GY_BY_CLODO, row->example, 0, nodes->owners,
+                                NULL),
                 row->example);
             if (k == NULL) {
                 goto done;

@@ -57,55 +57,6 @@ typedef struct Walker {
 } Walker;
 
 /* ------------------------------------------------------------------ */
-/* Owners */
-
-void
-gy_owners_incref(GyOwners *o)
-{
-    o->refcnt++;
-}
-
-void
-gy_owners_decref(GyOwners *o)
-{
-    if (o == NULL || --o->refcnt > 0) {
-        return;
-    }
-    for (Py_ssize_t i = 0; i < o->nobjs; i++) {
-        Py_DECREF(o->objs[i]);
-    }
-    PyMem_Free(o->objs);
-    gy_ptrmap_fini(&o->map);
-    PyMem_Free(o);
-}
-
-PyObject *
-gy_owners_get(const GyOwners *o, PyObject *dict)
-{
-    uintptr_t v;
-    if (o != NULL && gy_ptrmap_get(&o->map, dict, &v)) {
-        return (PyObject *)v;
-    }
-    return NULL;
-}
-
-static GyOwners *
-owners_new(void)
-{
-    GyOwners *o = PyMem_Calloc(1, sizeof(GyOwners));
-    if (o == NULL) {
-        PyErr_NoMemory();
-        return NULL;
-    }
-    o->refcnt = 1;
-    if (gy_ptrmap_init(&o->map, 1024) < 0) {
-        PyMem_Free(o);
-        return NULL;
-    }
-    return o;
-}
-
-/* ------------------------------------------------------------------ */
 /* Type facts */
 
 static uintptr_t
@@ -159,19 +110,10 @@ type_facts(Walker *w, PyTypeObject *tp)
 static int
 record_owner(Walker *w, PyObject *dict, PyObject *owner)
 {
-    GyOwners *o = w->owners;
     if (dict == NULL || !PyDict_CheckExact(dict)) {
         return 0;
     }
-    if (o->nobjs == o->cap
-        && gy_grow(&o->objs, &o->cap, o->nobjs + 1, sizeof(PyObject *)) < 0) {
-        return -1;
-    }
-    if (gy_ptrmap_set(&o->map, dict, (uintptr_t)owner) < 0) {
-        return -1;
-    }
-    o->objs[o->nobjs++] = Py_NewRef(owner);
-    return 0;
+    return gy_owners_add(w->owners, dict, owner);
 }
 
 /* ------------------------------------------------------------------ */
@@ -323,7 +265,7 @@ walker_run(Walker *w, GyState *state)
     w->state = state;
     if (gy_markset_init(&w->marks) < 0
         || gy_ptrmap_init(&w->facts, 1024) < 0
-        || (w->owners = owners_new()) == NULL) {
+        || (w->owners = gy_owners_new()) == NULL) {
         return -1;
     }
     w->capacity = 4096;
@@ -348,6 +290,9 @@ walker_run(Walker *w, GyState *state)
     }
     for (Py_ssize_t i = 0; i < w->nhidden; i++) {
         gy_markset_discard(&w->marks, w->hidden[i]);
+    }
+    if (gy_owners_seal(w->owners) < 0) {
+        return -1;
     }
     return 0;
 }

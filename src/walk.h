@@ -3,24 +3,7 @@
 #define GY_WALK_H
 
 #include "gy.h"
-#include "ptrmap.h"
-
-/* Who owns each dict met by a walk: the object whose __dict__ it is
- * (module, type, function, instance), which Clodo and byid need. Shared,
- * reference counted in C by the sets made from one walk; holds a strong
- * reference to every owner, so lookups stay valid after the walk. */
-typedef struct GyOwners {
-    Py_ssize_t refcnt;
-    GyPtrMap map;              /* dict -> owner */
-    PyObject **objs;           /* the owners, strong references */
-    Py_ssize_t nobjs;
-    Py_ssize_t cap;
-} GyOwners;
-
-void gy_owners_incref(GyOwners *o);
-void gy_owners_decref(GyOwners *o);
-/* The owner of dict, borrowed, or NULL if it has no owner. */
-PyObject *gy_owners_get(const GyOwners *o, PyObject *dict);
+#include "owners.h"
 
 typedef struct GyWalkResult {
     PyObject **items;          /* sorted by address, strong references */
