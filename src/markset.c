@@ -117,6 +117,32 @@ gy_markset_contains(GyMarkSet *s, const void *p)
 }
 
 void
+gy_markset_foreach(const GyMarkSet *s, void (*fn)(PyObject *))
+{
+    for (size_t i = 0; s->chunks.keys != NULL && i <= s->chunks.mask; i++) {
+        if (s->chunks.keys[i] == NULL) {
+            continue;
+        }
+        uintptr_t base = ((uintptr_t)s->chunks.keys[i] - 1) << GY_CHUNK_SHIFT;
+        const uint64_t *bits = (const uint64_t *)s->chunks.values[i];
+        for (size_t w = 0; w < GY_CHUNK_WORDS; w++) {
+            uint64_t word = bits[w];
+            while (word) {
+                int b = __builtin_ctzll(word);
+                fn((PyObject *)(base + ((((uintptr_t)w << 6) + (uintptr_t)b)
+                                        << GY_GRAIN_SHIFT)));
+                word &= word - 1;
+            }
+        }
+    }
+    for (size_t i = 0; s->odd.keys != NULL && i <= s->odd.mask; i++) {
+        if (s->odd.keys[i] != NULL) {
+            fn((PyObject *)s->odd.keys[i]);
+        }
+    }
+}
+
+void
 gy_markset_discard(GyMarkSet *s, const void *p)
 {
     uintptr_t a = (uintptr_t)p;

@@ -28,6 +28,9 @@ void gy_markset_fini(GyMarkSet *s);
 int gy_markset_add_slow(GyMarkSet *s, const void *p);
 /* 1 if p is marked, 0 if not. */
 int gy_markset_contains(GyMarkSet *s, const void *p);
+/* Call fn on every marked address, in no particular order, allocating
+ * nothing (for releasing references on an error path). */
+void gy_markset_foreach(const GyMarkSet *s, void (*fn)(PyObject *));
 /* Unmark p if marked. */
 void gy_markset_discard(GyMarkSet *s, const void *p);
 /* Fill out[0 .. s->count) with the marked addresses in ascending order;

@@ -341,17 +341,26 @@ gy_partition_new(GyState *state, GyNodes *nodes, GyBy by)
     GyPtrMap rowmap = {0};
     SortRow *srows = NULL;
     Py_ssize_t nrows = 0, cap = 0, cursor = 0;
+    GyPtrCache recent;
     if (p == NULL) {
         return NULL;
     }
     if (gy_ptrmap_init(&rowmap, 64) < 0) {
         goto error;
     }
+    memset(&recent, 0, sizeof(recent));
     /* Invariant: rows [0, nrows) hold the totals of members [0, i). */
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *op = nodes->items[i];
         uintptr_t key = gy_classify_key(by, op, nodes->sizes[i],
                                         nodes->owners, &cursor);
+        uintptr_t r;
+        if (gy_ptrcache_get(&recent, (void *)key, &r)) {
+            srows[r].row.count++;
+            srows[r].row.size += nodes->sizes[i];
+            p->row_of[i] = (uint32_t)r;
+            continue;
+        }
         int added;
         uintptr_t *slot = gy_ptrmap_slot(&rowmap, (void *)key, &added);
         if (slot == NULL) {
@@ -372,6 +381,7 @@ gy_partition_new(GyState *state, GyNodes *nodes, GyBy by)
         row->count++;
         row->size += nodes->sizes[i];
         p->row_of[i] = (uint32_t)*slot;
+        gy_ptrcache_put(&recent, (void *)key, *slot);
     }
     gy_ptrmap_fini(&rowmap);
     for (Py_ssize_t r = 0; r < nrows; r++) {

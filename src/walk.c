@@ -16,8 +16,9 @@
  *
  * Re-entrancy: nothing here calls Python code or allocates Python objects
  * (tp_traverse, PyDict_Next and PyType_IsSubtype do neither), so no object
- * can die or move while the walk holds raw pointers. Strong references are
- * taken only after the last visit.
+ * can die or move while the walk holds raw pointers. Each reached object
+ * gets its strong reference when it is first marked (its header is in
+ * cache then); walker_fini gives them back if the walk fails.
  *
  * Cost: O(objects + edges); memory: the bitmap (1/128 of the heap's span),
  * the stack (at most one word per object), the owner map.
@@ -48,8 +49,7 @@ typedef struct Walker {
     Py_ssize_t depth;
     Py_ssize_t capacity;
     GyPtrMap facts;            /* type -> facts */
-    PyTypeObject *memo_type;   /* last type looked up ... */
-    uintptr_t memo_facts;      /* ... and its facts */
+    GyPtrCache facts_cache;    /* recent entries of facts */
     GyOwners *owners;
     PyObject **hidden;         /* hidden objects marked, to unmark */
     Py_ssize_t nhidden;
@@ -91,8 +91,9 @@ facts_compute(Walker *w, PyTypeObject *tp)
 static inline uintptr_t
 type_facts(Walker *w, PyTypeObject *tp)
 {
-    if (tp == w->memo_type) {
-        return w->memo_facts;
+    uintptr_t f;
+    if (gy_ptrcache_get(&w->facts_cache, tp, &f)) {
+        return f;
     }
     int added;
     uintptr_t *slot = gy_ptrmap_slot(&w->facts, tp, &added);
@@ -102,8 +103,7 @@ type_facts(Walker *w, PyTypeObject *tp)
     if (added) {
         *slot = facts_compute(w, tp);
     }
-    w->memo_type = tp;
-    w->memo_facts = *slot;
+    gy_ptrcache_put(&w->facts_cache, tp, *slot);
     return *slot;
 }
 
@@ -155,7 +155,11 @@ walk_reach(PyObject *op, void *arg)
         w->hidden[w->nhidden++] = op;
         return 0;
     }
-    if ((f & TRAV_MASK) != TRAV_NONE || (f & (FACT_DICT_OWNER | FACT_MODULE))) {
+    /* The result's strong reference, taken now that the header is in
+       cache; released by walker_fini if the walk fails. */
+    Py_INCREF(op);
+    if ((f & TRAV_MASK) != TRAV_NONE
+        || (f & (FACT_DICT_OWNER | FACT_MODULE))) {
         return walk_push(w, op);
     }
     return 0;
@@ -246,8 +250,23 @@ walk_expand(Walker *w, PyObject *op)
 }
 
 static void
+walk_release(PyObject *op)
+{
+    Py_DECREF(op);
+}
+
+/* Release everything, including the references taken on reached objects
+ * unless they were handed over (w->marks emptied). */
+static void
 walker_fini(Walker *w)
 {
+    if (w->marks.count > 0) {
+        for (Py_ssize_t i = 0; i < w->nhidden; i++) {
+            gy_markset_discard(&w->marks, w->hidden[i]);
+        }
+        w->nhidden = 0;
+        gy_markset_foreach(&w->marks, walk_release);
+    }
     gy_markset_fini(&w->marks);
     gy_ptrmap_fini(&w->facts);
     PyMem_Free(w->stack);
@@ -291,6 +310,7 @@ walker_run(Walker *w, GyState *state)
     for (Py_ssize_t i = 0; i < w->nhidden; i++) {
         gy_markset_discard(&w->marks, w->hidden[i]);
     }
+    w->nhidden = 0;
     if (gy_owners_seal(w->owners) < 0) {
         return -1;
     }
@@ -313,14 +333,12 @@ gy_walk_heap(GyState *state, GyWalkResult *out)
         walker_fini(&w);
         return -1;
     }
-    for (Py_ssize_t i = 0; i < n; i++) {
-        Py_INCREF(items[i]);
-    }
     state->last_walk_count = n;
     out->items = items;
     out->count = n;
     out->owners = w.owners;
     w.owners = NULL;
+    gy_markset_fini(&w.marks);      /* the references now belong to out */
     walker_fini(&w);
     return 0;
 }
@@ -346,6 +364,6 @@ gy_walk_owners(GyState *state)
     }
     GyOwners *o = w.owners;
     w.owners = NULL;
-    walker_fini(&w);
+    walker_fini(&w);                /* drops the references to the nodes */
     return o;
 }
