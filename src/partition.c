@@ -326,7 +326,8 @@ error:
 GyPartition *
 gy_partition_new(GyState *state, GyNodes *nodes, GyBy by)
 {
-    if (gy_nodes_ensure_sizes(state, nodes) < 0) {
+    if ((by == GY_BY_ID || by == GY_BY_SIZE)
+        && gy_nodes_ensure_sizes(state, nodes) < 0) {
         return NULL;
     }
     if (gy_classify_needs_owners(by)
@@ -342,8 +343,19 @@ gy_partition_new(GyState *state, GyNodes *nodes, GyBy by)
     SortRow *srows = NULL;
     Py_ssize_t nrows = 0, cap = 0, cursor = 0;
     GyPtrCache recent;
+    /* Sizes not known yet are computed in the same pass: one trip through
+       the members' headers instead of two. */
+    Py_ssize_t *sizes = nodes->sizes, *new_sizes = NULL, total = 0;
+    GySizer sizer = {0};
     if (p == NULL) {
         return NULL;
+    }
+    if (sizes == NULL && n > 0) {
+        new_sizes = gy_alloc_array(n, sizeof(Py_ssize_t));
+        if (new_sizes == NULL || gy_sizer_init(&sizer, state) < 0) {
+            goto error;
+        }
+        sizes = new_sizes;
     }
     if (gy_ptrmap_init(&rowmap, 64) < 0) {
         goto error;
@@ -352,12 +364,20 @@ gy_partition_new(GyState *state, GyNodes *nodes, GyBy by)
     /* Invariant: rows [0, nrows) hold the totals of members [0, i). */
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *op = nodes->items[i];
-        uintptr_t key = gy_classify_key(by, op, nodes->sizes[i],
-                                        nodes->owners, &cursor);
+        if (new_sizes != NULL) {
+            Py_ssize_t size = gy_sizer_size(&sizer, op);
+            if (size < 0) {
+                goto error;
+            }
+            new_sizes[i] = size;
+            total += size;
+        }
+        uintptr_t key = gy_classify_key(by, op, sizes[i], nodes->owners,
+                                        &cursor);
         uintptr_t r;
         if (gy_ptrcache_get(&recent, (void *)key, &r)) {
             srows[r].row.count++;
-            srows[r].row.size += nodes->sizes[i];
+            srows[r].row.size += sizes[i];
             p->row_of[i] = (uint32_t)r;
             continue;
         }
@@ -379,11 +399,24 @@ gy_partition_new(GyState *state, GyNodes *nodes, GyBy by)
         }
         GyRow *row = &srows[*slot].row;
         row->count++;
-        row->size += nodes->sizes[i];
+        row->size += sizes[i];
         p->row_of[i] = (uint32_t)*slot;
         gy_ptrcache_put(&recent, (void *)key, *slot);
     }
     gy_ptrmap_fini(&rowmap);
+    if (new_sizes != NULL) {
+        gy_sizer_fini(&sizer);
+        if (nodes->sizes == NULL) {
+            nodes->sizes = new_sizes;
+            nodes->total_size = total;
+        }
+        else {
+            /* A Python __sizeof__ sized the set meanwhile; row totals
+               came from ours, which it cannot have changed. */
+            PyMem_Free(new_sizes);
+        }
+        new_sizes = NULL;
+    }
     for (Py_ssize_t r = 0; r < nrows; r++) {
         GyRow *row = &srows[r].row;
         row->label = gy_classify_label(state, by, row->key, row->example);
@@ -399,6 +432,10 @@ gy_partition_new(GyState *state, GyNodes *nodes, GyBy by)
     return p;
 
 error:
+    if (new_sizes != NULL) {
+        gy_sizer_fini(&sizer);
+        PyMem_Free(new_sizes);
+    }
     gy_ptrmap_fini(&rowmap);
     for (Py_ssize_t r = 0; r < nrows; r++) {
         Py_XDECREF(srows[r].row.label);

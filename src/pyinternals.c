@@ -387,6 +387,34 @@ detached_values_size(PyObject *op)
 }
 #endif
 
+Py_ssize_t
+gy_fast_sizeof(PyObject *op)
+{
+    PyTypeObject *tp = Py_TYPE(op);
+    if (tp == &PyDict_Type) {
+        return _PyDict_SizeOf((PyDictObject *)op);
+    }
+    if (tp == &PyList_Type) {
+        /* list.__sizeof__: the object and its allocated item array. */
+        return tp->tp_basicsize
+               + ((PyListObject *)op)->allocated * (Py_ssize_t)sizeof(void *);
+    }
+    if (tp == &PyUnicode_Type) {
+#if PY_VERSION_HEX < 0x030C0000
+        /* Older strs may carry a wchar_t copy; leave those to str's own
+           __sizeof__. */
+        if (!PyUnicode_IS_READY(op) || ((PyASCIIObject *)op)->wstr != NULL) {
+            return -1;
+        }
+#endif
+        if (PyUnicode_IS_COMPACT_ASCII(op)) {
+            return (Py_ssize_t)sizeof(PyASCIIObject)
+                   + PyUnicode_GET_LENGTH(op) + 1;
+        }
+    }
+    return -1;
+}
+
 size_t
 gy_size_overhead(PyObject *op)
 {

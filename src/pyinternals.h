@@ -56,6 +56,10 @@ PyObject *gy_peek_type_dict(PyTypeObject *tp);
  * values of 3.13+), which no __sizeof__ reports. */
 size_t gy_size_overhead(PyObject *op);
 
+/* __sizeof__() of an exact dict, list or compact ASCII str computed
+ * directly (it is most of a heap), or -1 if op is not one of those. */
+Py_ssize_t gy_fast_sizeof(PyObject *op);
+
 /* True if op's type keeps instance attributes in managed storage. */
 int gy_type_has_managed_dict(PyTypeObject *tp);
 

@@ -8,6 +8,8 @@
  * type is examined once per operation:
  *   SIZE_BASIC  __sizeof__ is object.__sizeof__: basicsize plus items,
  *               computed here;
+ *   SIZE_FAST   exact dict, list and compact ASCII str, most of any
+ *               heap: their __sizeof__ computed here (pyinternals.c);
  *   SIZE_CMETH  __sizeof__ is a C method: its C function is called
  *               directly, no lookup, no argument tuple;
  *   SIZE_CALL   anything else (a __sizeof__ written in Python): called
@@ -25,6 +27,7 @@ enum {
     SIZE_BASIC = 1,
     SIZE_CMETH = 2,
     SIZE_CALL = 3,
+    SIZE_FAST = 4,     /* dict, list, str: gy_fast_sizeof, else CMETH */
 };
 
 int
@@ -57,7 +60,9 @@ sizer_strategy(GySizer *z, PyTypeObject *tp)
         if ((def->ml_flags & (METH_VARARGS | METH_KEYWORDS | METH_NOARGS
                               | METH_O | METH_FASTCALL | METH_METHOD))
             == METH_NOARGS) {
-            way.how = SIZE_CMETH;
+            int fast = tp == &PyDict_Type || tp == &PyList_Type
+                       || tp == &PyUnicode_Type;
+            way.how = fast ? SIZE_FAST : SIZE_CMETH;
             way.cmeth = def->ml_meth;
             return way;
         }
@@ -158,10 +163,17 @@ gy_sizer_size(GySizer *z, PyObject *op)
         z->memo = z->ways[*slot - 1];
     }
     Py_ssize_t size;
+    if (z->memo.how == SIZE_FAST) {
+        size = gy_fast_sizeof(op);
+        if (size >= 0) {
+            return size + (Py_ssize_t)gy_size_overhead(op);
+        }
+    }
     switch (z->memo.how) {
     case SIZE_BASIC:
         size = size_basic(op);
         break;
+    case SIZE_FAST:
     case SIZE_CMETH: {
         size = size_from_result(z->memo.cmeth(op, NULL));
         if (size < 0) {
