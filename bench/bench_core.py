@@ -39,6 +39,16 @@ source tree shadows the installed package, and print one JSON object.
    ignored (guppy3 creates those by looking).  Prints the types whose counts
    differ by more than 1 % and ``types agreeing within 1 %: k of n``.
 
+   To compare like with like, a probe child per side first lists
+   ``sys.modules`` after a warm heapy (``heap()``, ``str``, ``bytype``,
+   ``setrelheap()``, ``heap()`` again): the modules each ``guppy`` package
+   imports itself, eagerly or lazily, plus those of the interpreter's start-up
+   (``.pth`` files).  Both real-heap children import the union of those lists
+   (less ``guppy*`` and ``__main__``; each in try/except) and do one warm-up
+   ``str(hp.heap())`` before ``setrelheap()``, so the imports measured after
+   it are the same on both sides.  Each side also reports how many objects of
+   ``guppy*`` types its relative heap holds (its own working data).
+
 Only ratios from one run compare (style.md section 4): the machine is shared.
 """
 
@@ -218,6 +228,26 @@ for name in %(names)r:
 print(%(mark)r + json.dumps(found))
 '''
 
+# Which modules each side has imported once its heapy machinery is warm: the
+# modules its ``guppy`` package imports itself and those it imports lazily on
+# its first heap(), str(), bytype and setrelheap().  The union (less guppy's
+# own) is imported by both real-heap children before the reference point.
+CHILD_MODULES = CHILD_PRELUDE + r'''
+try:
+    from guppy import hpy
+    guppy_where()
+    hp = hpy()
+    h = hp.heap()
+    str(h)
+    str(h.bytype)
+    hp.setrelheap()
+    str(hp.heap())
+except Exception:
+    fail('modules probe')
+OUT['modules'] = sorted(sys.modules)
+emit()
+'''
+
 CHILD_REAL = CHILD_PRELUDE + r'''
 import importlib, re
 ROW = re.compile(r'^\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)(?: (.*))?$')
@@ -243,6 +273,18 @@ try:
     from guppy import hpy
     guppy_where()
     hp = hpy()
+    # Level the ground: import every module either side has loaded once warm
+    # (CHILD_MODULES), so both reference points hold the same modules.
+    OUT['preimported'], OUT['preimport_failed'] = 0, []
+    for name in %(preimports)r:
+        try:
+            importlib.import_module(name)
+            OUT['preimported'] += 1
+        except BaseException:
+            OUT['preimport_failed'].append(name)
+    str(hp.heap())                         # warm-up: lazy imports, caches
+    OUT['modules_at_reference'] = len(sys.modules)
+    OUT['already_imported'] = [n for n in %(imports)r if n in sys.modules]
     hp.setrelheap()
     OUT['imported'] = []
     for name in %(imports)r:
@@ -260,6 +302,15 @@ try:
     text = str(h.bytype.all)
     OUT['rows'] = parse_rows(text)
     OUT['table_head'] = text[:400]
+    # Objects of guppy's own types in the relative heap (its working data).
+    own = {}
+    for x in h.nodes:
+        t = type(x)
+        mod = getattr(t, '__module__', None)
+        if isinstance(mod, str) and mod.startswith('guppy'):
+            key = '%%s.%%s' %% (mod, t.__qualname__)
+            own[key] = own.get(key, 0) + 1
+    OUT['guppy_own'] = own
 except Exception:
     fail('real')
 emit()
@@ -432,16 +483,52 @@ def run_real(args, sides):
     print('== real heap: hp.setrelheap(), import %d stdlib packages%s ==' % (
         len(REAL_IMPORTS), (' + ' + ', '.join(optional)) if optional else
         ' (numpy/scipy/pandas: not importable on every side)'))
-    res = {}
+
+    # Modules each side holds once warm; both children import the union
+    # before setrelheap(), so the measured imports are the same on both sides.
+    probes, union = {}, set()
     for name, python in sides:
-        res[name] = run_child(python, CHILD_REAL % {'mark': MARK, 'imports': imports},
-                              args.timeout)
+        probes[name] = run_child(python, CHILD_MODULES % {'mark': MARK}, args.timeout)
+        report_errors(name, probes[name])
+        union.update(probes[name].get('modules', []))
+    preimports = sorted(m for m in union
+                        if not m.startswith('guppy') and m != '__main__')
+    own = {n: set(probes[n].get('modules', [])) for n, _ in sides}
+    print('  before the reference point both sides import the union of the '
+          'modules loaded by a warm heapy: %d modules' % len(preimports))
+    for name, _ in sides:
+        others = set().union(*[own[o] for o, _ in sides if o != name])
+        extra = sorted(m for m in own[name] - others if not m.startswith('guppy'))
+        if len(sides) > 1:
+            print('    only %-7s %3d: %s' % (name, len(extra), ', '.join(extra[:12]) +
+                                           (', ...' if len(extra) > 12 else '')))
+
+    res = {'probe': probes, 'preimports': preimports}
+    for name, python in sides:
+        res[name] = run_child(python, CHILD_REAL % {
+            'mark': MARK, 'imports': imports, 'preimports': preimports}, args.timeout)
         report_errors(name, res[name])
         r = res[name]
+        if r.get('preimport_failed'):
+            print('  %-7s could not import %d of them: %s' % (
+                name, len(r['preimport_failed']), ', '.join(r['preimport_failed'])))
         if 'objects' in r:
             print('  %-7s %s objects, %s bytes, %d types; heap()+str(h) %s' % (
                 name, fmt_int(r['objects']), fmt_int(r.get('heap_size')),
                 len(r.get('rows', {})), fmt_time(r.get('seconds'))))
+    pre = [n for n in imports
+           if any(n in res[s].get('already_imported', []) for s, _ in sides)]
+    if pre:
+        print('  already imported before the reference point (not measured): '
+              + ', '.join(pre))
+    for name, _ in sides:
+        g = res[name].get('guppy_own')
+        if g is not None:
+            top = sorted(g.items(), key=lambda kv: (-kv[1], kv[0]))
+            print('  %-7s objects of guppy* types in the relative heap: %d%s' % (
+                name, sum(g.values()), (' (' + ', '.join(
+                    '%s %d' % kv for kv in top[:5]) + (', ...' if len(top) > 5 else '')
+                    + ')') if top else ''))
 
     if len(sides) == 2 and all('rows' in res[n] for n in ('guppy3', 'ours')):
         a, b = res['guppy3']['rows'], res['ours']['rows']
@@ -509,9 +596,11 @@ def main(argv=None):
     if args.json:
         with open(args.json, 'w') as f:
             json.dump(results, f, indent=1)
-    failed = any(r.get('errors') for part in ('core', 'real')
-                 for side in results.get(part, {}).values()
-                 for r in (side.values() if part == 'core' else [side]))
+    children = [r for side in results.get('core', {}).values() for r in side.values()]
+    real = results.get('real', {})
+    children += [real[n] for n, _ in sides if n in real]
+    children += list(real.get('probe', {}).values())
+    failed = any(r.get('errors') for r in children)
     return 1 if failed else 0
 
 
