@@ -356,34 +356,37 @@ gy_peek_dict(PyObject *op)
 }
 
 #if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030D0000
-/* Size of the detached values array of an instance without a dict: the
- * allocation dictobject.c's new_values() makes. */
+/* Size of the detached values array of an instance without a dict.
+ * dictobject.c's new_values(n) allocates prefix + n pointers, prefix being
+ * n + 2 rounded up to a pointer size, and stores prefix in the byte just
+ * before the values. n itself is not stored (and the class's shared keys,
+ * from which it came, shrink as instances are made), so we count the
+ * largest n that prefix allows: at most 7 slots more than the truth, and
+ * the same figure for the object's whole life. */
 static size_t
 detached_values_size(PyObject *op)
 {
     PyTypeObject *tp = Py_TYPE(op);
-    if (!(tp->tp_flags & Py_TPFLAGS_MANAGED_DICT)
-        || !(tp->tp_flags & Py_TPFLAGS_HEAPTYPE)) {
+    if (!(tp->tp_flags & Py_TPFLAGS_MANAGED_DICT)) {
         return 0;
     }
 #if PY_VERSION_HEX >= 0x030C0000
     PyDictOrValues dorv = *_PyObject_DictOrValuesPointer(op);
-    if (!_PyDictOrValues_IsValues(dorv)
-        || _PyDictOrValues_GetValues(dorv) == NULL) {
+    if (!_PyDictOrValues_IsValues(dorv)) {
         return 0;
     }
+    PyDictValues *values = _PyDictOrValues_GetValues(dorv);
 #else
-    if (*_PyObject_ValuesPointer(op) == NULL) {
-        return 0;
-    }
+    PyDictValues *values = *_PyObject_ValuesPointer(op);
 #endif
-    PyDictKeysObject *keys = ((PyHeapTypeObject *)tp)->ht_cached_keys;
-    if (keys == NULL) {
+    if (values == NULL) {
         return 0;
     }
-    size_t n = (size_t)(keys->dk_nentries + keys->dk_usable);
-    size_t prefix = _Py_SIZE_ROUND_UP(n + 2, sizeof(PyObject *));
-    return prefix + n * sizeof(PyObject *);
+    size_t prefix = ((uint8_t *)values)[-1];
+    if (prefix < 2 * sizeof(PyObject *)) {
+        return prefix;
+    }
+    return prefix + (prefix - 2) * sizeof(PyObject *);
 }
 #endif
 
@@ -433,13 +436,13 @@ gy_size_overhead(PyObject *op)
     /* Once a dict exists, its __sizeof__ counts the values. */
     if ((tp->tp_flags & Py_TPFLAGS_INLINE_VALUES)
         && _PyObject_GetManagedDict(op) == NULL) {
-        /* The values array allocated with the object: header, capacity
-           slots, and the insertion-order bytes after them. The type's
-           cached keys may have grown since; the capacity is what this
-           object got. */
-        size_t cap = _PyObject_InlineValues(op)->capacity;
-        extra += sizeof(PyObject *) + cap * sizeof(PyObject *)
-                 + _Py_SIZE_ROUND_UP(cap, sizeof(PyObject *));
+        /* The values array allocated with the object: a header word,
+           the slots, and the insertion-order bytes, sized by
+           _PyInlineValuesSize() at allocation time; the capacity the
+           object records was decremented once after that. */
+        size_t n = (size_t)_PyObject_InlineValues(op)->capacity + 1;
+        extra += _Py_SIZE_ROUND_UP(n, sizeof(PyObject *))
+                 + (n + 1) * sizeof(PyObject *);
     }
 #else
     extra += detached_values_size(op);

@@ -148,7 +148,7 @@ SET_TITLE = re.compile(
 ID_TITLE = re.compile(
     r'^Set of (\d+) (<[^>]*>) object(s?)\. Total size = (\d+) bytes\.$')
 SET_ROW = re.compile(r'^ *(\d+) +(\d+) +(\d+) +(\d+) +(\d+) +(\d+) +(\d+) '
-                     r'(\S.*)$')
+                     r'(.*\S)$')
 ID_ROW = re.compile(r'^ *(\d+) +(\d+) +(\d+\.\d) +(\d+) +(\d+\.\d) (\S.*)$')
 MORE = re.compile(r"^<(\d+) more rows\. Type e\.g\. '_\.more' to view\.>$")
 
@@ -197,7 +197,7 @@ def parse_set_table(text, kindheader, title=True, kept_index=False):
         m = SET_ROW.match(row[0])
         assert m, 'row: %r' % row[0]
         idx, c, cp, s, sp, cum, cump = map(int, m.groups()[:7])
-        label = ' '.join(r.strip() for r in [m.group(8)] + row[1:])
+        label = ' '.join([m.group(8)] + [r.strip() for r in row[1:]])
         prefix = '%6d %6d %3d %8d %3d %9d %3d ' % (idx, c, cp, s, sp, cum,
                                                     cump)
         assert row[0].startswith(prefix), 'row format: %r' % row[0]

@@ -178,7 +178,7 @@ def test_case_C(cases, name):
     check(cases, name, expected)
 
 
-# --- G: byid tables -----------------------------------------------------------
+# --- G: byid tables ----------------------------------------------------------
 
 def _byid(rows, kindname, title):
     """rows: (size, sort key, rendering); table order is descending size,
@@ -276,7 +276,7 @@ def test_case_W(cases):
     check(cases, 'W', expected)
 
 
-# --- M: paging, N: indexing ----------------------------------------------------
+# --- M: paging, N: indexing --------------------------------------------------
 
 def m_rows(cases):
     return partition(('%9d' % s, s) for s in cases['M.0']['sizes'])
@@ -355,7 +355,7 @@ def test_case_N_slice_is_a_new_set(cases):
     check(cases, 'N.slice', expected)
 
 
-# --- Nothing ---------------------------------------------------------------------
+# --- Nothing -----------------------------------------------------------------
 
 def test_nothing_in_main(cases):
     check(cases, 'Nothing.str', '<Nothing>')

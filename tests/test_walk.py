@@ -10,8 +10,6 @@ import json
 import sys
 import threading
 
-import pytest
-
 from guppy import hpy
 from ours import run_ours
 from reftables import id_table, partition, set_table
@@ -170,7 +168,8 @@ def build(n):
 hp.setrelheap()
 head = build(1000000)
 h = hp.heap()
-print(json.dumps({'text': str(h), 'count': h.count, 'one': sys.getsizeof([None])}))
+print(json.dumps({'text': str(h), 'count': h.count,
+                  'one': sys.getsizeof([None])}))
 ''')
     assert out['count'] == 1000000
     assert out['text'] == set_table([(1000000, 1000000 * out['one'], 'list')],
