@@ -8,7 +8,7 @@ adds the relation and heapy's spelling of each operation.
 """
 from __future__ import annotations
 
-from typing import Any, Iterable, Iterator, Optional, Union, overload
+from typing import Any, Iterator, Union, overload
 
 from guppy import _guppy
 from guppy.heapy.OutputHandling import MAX_MORE_LINES, AllPrinter, MorePrinter
@@ -234,22 +234,40 @@ class IdentitySet(_guppy.NodeSet):
 
     @property
     def brief(self) -> str:
-        """A one-line summary: ``<count kind: items>``."""
-        groups: dict = {}
-        for i in range(self.count):
-            kind, rendering, key = self._member_brief(i)
-            groups.setdefault(key, [kind, []])[1].append(rendering)
-        kinds = sorted(k for k, _ in groups.values())
-        if len(kinds) == 1:
-            kind, items = next(iter(groups.values()))
-            s = "<%d %s: %s>" % (self.count, kind, _brief_items(items, 9 +
-                                                                len(kind)))
+        """A one-line summary: ``<count kind: items>``, at most 80 long.
+
+        The set is grouped by its relation; groups are taken in the order
+        of their kind objects' addresses, and each group's members in
+        address order, until the line is full.
+        """
+        code = self._er.code
+        if code in (RELATIONS["Id"], RELATIONS["Idset"]):
+            code = RELATIONS["Clodo"]
+        labels = self._row_labels(code)
+        groups = []
+        for i in range(len(labels)):
+            row, _ = self._row(code, i)
+            _, _, key = row._member_brief(0)
+            groups.append((key, labels[i], row))
+        groups.sort(key=lambda g: g[0])
+        if len(groups) == 1:
+            kind = groups[0][1]
         else:
-            body = " | ".join(sorted(
-                ("<%d %s: %s>" % (len(items), kind,
-                                  _brief_items(items, 8 + len(kind))))
-                for kind, items in groups.values()))
-            s = "<%d (%s): %s>" % (self.count, " | ".join(kinds), body)
+            kind = "(%s)" % " | ".join(sorted(g[1] for g in groups))
+        s = "<%d %s: " % (self.count, kind)
+        used = len(s)
+        parts = []
+        for _, label, row in groups:
+            text = _brief_items(row, MAX_SUMMARY_LENGTH - used)
+            if len(groups) > 1:
+                text = "<%d %s: %s>" % (row.count, label, text)
+            parts.append(text)
+            used += len(text) + 3
+            if used > MAX_SUMMARY_LENGTH:
+                break
+        if len(parts) > 1:
+            parts.sort(key=lambda t: t[t.index(" "):])
+        s += " | ".join(parts) + ">"
         if len(s) > MAX_SUMMARY_LENGTH:
             s = s[:MAX_SUMMARY_LENGTH - 4] + "...>"
         return s
@@ -298,19 +316,20 @@ class IdentitySet(_guppy.NodeSet):
         return not (self & other)
 
 
-def _brief_items(items: Iterable[str], used: int) -> str:
-    """Renderings taken in address order until the summary is full, then
-    sorted as strings (heapy's order)."""
-    taken = []
-    length = used
-    items = list(items)
-    for i, r in enumerate(items):
-        if length > MAX_SUMMARY_LENGTH and taken:
+def _brief_items(row: _guppy.NodeSet, room: int) -> str:
+    """Renderings of row's members in address order while they fit in
+    room (the last one taken marked '...'), then sorted as strings."""
+    taken: list = []
+    used = 0
+    for i in range(row.count):
+        r = row._member_brief(i)[1]
+        if used and used + len(r) + 2 >= room:
             taken[-1] += "..."
             break
+        used += len(r) + 2
         taken.append(r)
-        length += len(r) + 2
-    return ", ".join(sorted(taken))
+    taken.sort()
+    return ", ".join(taken)
 
 
 class IdentitySetMulti(IdentitySet):
