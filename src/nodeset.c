@@ -88,8 +88,13 @@ gy_nodes_from_array(PyObject *const *objs, Py_ssize_t n)
     if (items == NULL) {
         return NULL;
     }
-    memcpy(items, objs, (size_t)n * sizeof(PyObject *));
-    qsort(items, (size_t)n, sizeof(PyObject *), nodes_cmp);
+    /* Neither may be given a NULL pointer, even for zero elements. */
+    if (n > 0) {
+        memcpy(items, objs, (size_t)n * sizeof(PyObject *));
+    }
+    if (n > 1) {
+        qsort(items, (size_t)n, sizeof(PyObject *), nodes_cmp);
+    }
     Py_ssize_t m = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
         if (m == 0 || items[m - 1] != items[i]) {

@@ -211,7 +211,7 @@ static int
 partition_finish(GyPartition *p, SortRow *srows, Py_ssize_t n,
                  Py_ssize_t count, int (*cmp)(const void *, const void *))
 {
-    if (cmp != NULL) {
+    if (cmp != NULL && n > 1) {
         qsort(srows, (size_t)n, sizeof(SortRow), cmp);
     }
     uint32_t *perm = gy_alloc_array(n + 1, sizeof(uint32_t));
@@ -288,7 +288,9 @@ partition_by_id(GyState *state, GyNodes *nodes, GyBy by)
         srows[i].sortkey = id_sortkey(state, op, nodes->owners);
         p->row_of[i] = (uint32_t)i;
     }
-    qsort(srows, (size_t)n, sizeof(SortRow), id_cmp);
+    if (n > 1) {
+        qsort(srows, (size_t)n, sizeof(SortRow), id_cmp);
+    }
     for (Py_ssize_t i = 0; i < n; i++) {
         srows[i].row.label = NULL;   /* rendered on demand */
     }
