@@ -11,7 +11,7 @@ from typing import Dict, List
 
 from guppy import hpy
 
-__all__ = ["Order", "build_book", "main"]
+__all__ = ["Book", "Order", "build_book", "main"]
 
 #: Orders in the book.
 N_ORDERS = 2000
@@ -53,8 +53,8 @@ def main() -> None:
     """Build the book after a reference point and print what it added."""
     hp = hpy()
     hp.setrelheap()
-    book = build_book()
+    book = build_book()     # a local of this frame: heap() finds it here
     print(hp.heap())
     print()
     print(hp.heap().bytype)
-    del book
+    del book                # kept alive until both tables are printed
