@@ -29,7 +29,6 @@
 typedef struct GyState {
     PyTypeObject *nodeset_type;   /* guppy._guppy.NodeSet, base of sets */
     PyTypeObject *hidden_type;    /* guppy._guppy.Hidden, base of facade */
-    PyTypeObject *kind_type;      /* guppy._guppy.Classifier */
     /* Module dicts of the facade: frames running with these globals are
        the profiler's own and are not walked. A list, appended to by
        guppy/ when its modules load. */
@@ -40,10 +39,7 @@ typedef struct GyState {
     PyObject *type_names;
     PyObject *str_sizeof;         /* interned "__sizeof__" */
     PyObject *str_module;         /* interned "__module__" */
-    PyObject *str_name;           /* interned "__name__" */
     PyObject *reprlib_repr;       /* reprlib.repr, for byid renderings */
-    /* Count of the last walk, used to size the next walk's buffers. */
-    Py_ssize_t last_walk_count;
 } GyState;
 
 /* Grow *buf (holding *cap elements of elsize bytes) to hold at least need

@@ -655,9 +655,8 @@ guppy_exec(PyObject *module)
     st->own_globals = PyList_New(0);
     st->str_sizeof = PyUnicode_InternFromString("__sizeof__");
     st->str_module = PyUnicode_InternFromString("__module__");
-    st->str_name = PyUnicode_InternFromString("__name__");
     if (st->own_globals == NULL || st->str_sizeof == NULL
-        || st->str_module == NULL || st->str_name == NULL) {
+        || st->str_module == NULL) {
         return -1;
     }
     reprlib = PyImport_ImportModule("reprlib");
@@ -678,12 +677,10 @@ guppy_traverse(PyObject *module, visitproc visit, void *arg)
     GyState *st = PyModule_GetState(module);
     Py_VISIT(st->nodeset_type);
     Py_VISIT(st->hidden_type);
-    Py_VISIT(st->kind_type);
     Py_VISIT(st->own_globals);
     Py_VISIT(st->type_names);
     Py_VISIT(st->str_sizeof);
     Py_VISIT(st->str_module);
-    Py_VISIT(st->str_name);
     Py_VISIT(st->reprlib_repr);
     return 0;
 }
@@ -694,12 +691,10 @@ guppy_clear(PyObject *module)
     GyState *st = PyModule_GetState(module);
     Py_CLEAR(st->nodeset_type);
     Py_CLEAR(st->hidden_type);
-    Py_CLEAR(st->kind_type);
     Py_CLEAR(st->own_globals);
     Py_CLEAR(st->type_names);
     Py_CLEAR(st->str_sizeof);
     Py_CLEAR(st->str_module);
-    Py_CLEAR(st->str_name);
     Py_CLEAR(st->reprlib_repr);
     return 0;
 }

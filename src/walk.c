@@ -333,7 +333,6 @@ gy_walk_heap(GyState *state, GyWalkResult *out)
         walker_fini(&w);
         return -1;
     }
-    state->last_walk_count = n;
     out->items = items;
     out->count = n;
     out->owners = w.owners;
