@@ -54,7 +54,8 @@ int
 gy_owners_add(GyOwners *o, PyObject *dict, PyObject *owner)
 {
     if (o->count == o->cap
-        && gy_grow(&o->pairs, &o->cap, o->count + 1, sizeof(GyOwnerPair)) < 0) {
+        && gy_grow(&o->pairs, &o->cap, o->count + 1,
+                   sizeof(GyOwnerPair)) < 0) {
         return -1;
     }
     o->pairs[o->count].dict = dict;

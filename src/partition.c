@@ -205,8 +205,8 @@ partition_alloc(GyBy by, Py_ssize_t count)
     return p;
 }
 
-/* Sort srows[0..n) with cmp (NULL: already sorted) and store them as p's rows, remapping
- * row_of. Takes the labels; frees srows. */
+/* Sort srows[0..n) with cmp (NULL: already sorted) and store them as p's
+ * rows, remapping row_of. Takes the labels; frees srows. */
 static int
 partition_finish(GyPartition *p, SortRow *srows, Py_ssize_t n,
                  Py_ssize_t count, int (*cmp)(const void *, const void *))

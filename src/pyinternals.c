@@ -390,6 +390,12 @@ detached_values_size(PyObject *op)
 }
 #endif
 
+PyObject *
+gy_type_lookup(PyTypeObject *tp, PyObject *name)
+{
+    return _PyType_Lookup(tp, name);
+}
+
 Py_ssize_t
 gy_fast_sizeof(PyObject *op)
 {

@@ -56,6 +56,11 @@ PyObject *gy_peek_type_dict(PyTypeObject *tp);
  * values of 3.13+), which no __sizeof__ reports. */
 size_t gy_size_overhead(PyObject *op);
 
+/* name looked up in tp's MRO as attribute lookup on the type does it
+ * (through the type attribute cache), without calling descriptors or any
+ * Python code. Borrowed, or NULL (no exception). */
+PyObject *gy_type_lookup(PyTypeObject *tp, PyObject *name);
+
 /* __sizeof__() of an exact dict, list or compact ASCII str computed
  * directly (it is most of a heap), or -1 if op is not one of those. */
 Py_ssize_t gy_fast_sizeof(PyObject *op);

@@ -50,8 +50,9 @@ static GySizeWay
 sizer_strategy(GySizer *z, PyTypeObject *tp)
 {
     GySizeWay way = {SIZE_BASIC, NULL};
-    PyObject *meth = _PyType_Lookup(tp, z->state->str_sizeof);   /* borrowed */
-    PyObject *base = _PyType_Lookup(&PyBaseObject_Type, z->state->str_sizeof);
+    PyObject *name = z->state->str_sizeof;
+    PyObject *meth = gy_type_lookup(tp, name);                 /* borrowed */
+    PyObject *base = gy_type_lookup(&PyBaseObject_Type, name);
     if (meth == NULL || meth == base) {
         return way;
     }
@@ -111,7 +112,7 @@ static Py_ssize_t
 size_call(GySizer *z, PyObject *op)
 {
     PyTypeObject *tp = Py_TYPE(op);
-    PyObject *meth = _PyType_Lookup(tp, z->state->str_sizeof);
+    PyObject *meth = gy_type_lookup(tp, z->state->str_sizeof);
     PyObject *res = NULL;
     if (meth == NULL) {
         return size_basic(op);
