@@ -24,7 +24,10 @@ source tree shadows the installed package, and print one JSON object.
    * a *timing* child: medians over ``--repeat`` runs (>= 5) of
      ``gc.collect()`` (the floor), ``hp.heap()`` + ``str(h)``, and
      ``str(h.bytype)`` (each access of ``h.bytype`` makes a new set, so no
-     cached partition is reused); ``hp.heap()`` first call is one sample.
+     cached partition is reused), ``h & hp.Type.Dict`` (selection by a
+     kind: a new set of every dict); ``hp.heap()`` first call is one sample;
+     then ``hp.heapu()`` (its Stat) and ``hp.heapu(stat=0)`` (the set),
+     each including the two ``gc.collect()`` passes heapu makes first.
 
    Table columns: ``objects`` is ``h.count`` (for the gc.collect row: the
    number of gc-tracked objects it traverses); ``speedup`` is guppy3 time /
@@ -202,6 +205,13 @@ try:
         state['h'] = hp.heap()
     h = state['h']
     timed('str(h.bytype)', lambda: str(h.bytype), R)
+    # Selection by a kind: every dict of the heap (a new set each time).
+    timed('h & hp.Type.Dict', lambda: h & hp.Type.Dict, R)
+    del h, state
+    # heapu: two gc.collect() passes, then the unreachable objects; the
+    # default returns their Stat (by Type), stat=0 the set itself.
+    timed('heapu()', lambda: hp.heapu(), R)
+    timed('heapu(stat=0)', lambda: hp.heapu(stat=0), R)
 except Exception:
     fail('timing')
 emit()
@@ -432,7 +442,9 @@ def run_core(args, sides):
     widths = [18, 11] + [10] * len(names) + ([9] if len(names) == 2 else []) + [14]
     line = '%-18s' % cols[0] + ''.join('%*s' % (w, c) for w, c in zip(widths[1:], cols[1:]))
     print(line)
-    for op in ('gc.collect()', 'heap() 1st call', 'heap()+str()', 'str(h.bytype)'):
+    for op in ('gc.collect()', 'heap() 1st call', 'heap()+str()', 'str(h.bytype)',
+               'h & hp.Type.Dict',
+               'heapu()', 'heapu(stat=0)'):
         t = {n: median(res[n]['timing'].get('times', {}).get(op, [])) for n in names}
         src = us if 'ours' in res else g3
         objs = src.get('gc_objects') if op == 'gc.collect()' else src.get('objects')

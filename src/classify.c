@@ -84,6 +84,33 @@ gy_classify_label(GyState *state, GyBy by, uintptr_t key, PyObject *example)
     }
 }
 
+PyObject *
+gy_classify_key_object(GyBy by, uintptr_t key, PyObject *example)
+{
+    switch (by) {
+    case GY_BY_CLODO:
+        if (key & GY_CLODO_NOOWNER) {
+            return PyTuple_New(0);
+        }
+        if (key & GY_CLODO_DICTOF) {
+            return PyTuple_Pack(1, (PyObject *)(key & ~(uintptr_t)3));
+        }
+        return Py_NewRef((PyObject *)key);
+    case GY_BY_TYPE:
+        return Py_NewRef((PyObject *)key);
+    case GY_BY_SIZE:
+        return PyLong_FromSize_t((size_t)(key - 1));
+    case GY_BY_MODULE:
+        return Py_NewRef(key == 1 ? Py_None : (PyObject *)key);
+    case GY_BY_ID:
+    case GY_BY_IDSET:
+        return Py_NewRef(example);
+    case GY_BY_UNITY:
+    default:
+        return Py_NewRef(Py_None);
+    }
+}
+
 const char *
 gy_classify_header(GyBy by)
 {

@@ -13,7 +13,17 @@ typedef enum {
     GY_BY_MODULE,
     GY_BY_ID,
     GY_BY_IDSET,
+    /* Composite and graph-based relations (classify_set.c). */
+    GY_BY_RCS,         /* spec 8: the Clodo classes of the referrers */
+    GY_BY_VIA,         /* spec 9: the names of the incoming references */
+    GY_BY_PROD,        /* spec 10: the allocation line (tracemalloc) */
+    GY_BY_AND,         /* ('and', A, B) */
+    GY_BY_DICTOF,      /* ('dictof', A): dicts by their owner's A class */
+    GY_BY_REFDBY,      /* ('refdby', A): the A classes of the referrers */
+    GY_BY_PYTHON,      /* ('python', f): rows computed by f */
 } GyBy;
+
+#define GY_BY_LAST_SIMPLE GY_BY_IDSET
 
 /* Clodo keys are type addresses; low bits tag dicts. */
 #define GY_CLODO_DICTOF 1u     /* key = owner type | 1 */
@@ -30,6 +40,11 @@ uintptr_t gy_classify_key(GyBy by, PyObject *op, Py_ssize_t size,
  * is shown as '?'. */
 PyObject *gy_classify_label(GyState *state, GyBy by, uintptr_t key,
                             PyObject *example);
+/* The class as a Python value, new reference: Clodo a type, (owner
+ * type,) for a dict of it or () for a dict without owner; Type the type;
+ * Size the int; Module the module or None for ~module; Id and Idset the
+ * object; Unity None. Kinds (guppy/heapy/Classifiers.py) test these. */
+PyObject *gy_classify_key_object(GyBy by, uintptr_t key, PyObject *example);
 /* The kind column title of a relation's table. */
 const char *gy_classify_header(GyBy by);
 /* Whether classifying by `by` needs dict owners. */

@@ -84,4 +84,16 @@ gy_type_module_by_def(PyTypeObject *tp, struct PyModuleDef *def)
 #define GY_TEXTWRAP_LONG_WORD_HYPHENS 0
 #endif
 
+/* Pause the cyclic collector while a partition makes its labels: they
+ * cannot form cycles, and a million-object heap would otherwise be
+ * collected over and over while they are made (a full collection costs as
+ * much as a walk). 3.9 has no C API for it: there the collector runs. */
+#if PY_VERSION_HEX >= 0x030A0000
+#define gy_gc_pause() PyGC_Disable()
+#define gy_gc_resume(was) ((was) ? (void)PyGC_Enable() : (void)0)
+#else
+#define gy_gc_pause() 0
+#define gy_gc_resume(was) ((void)(was))
+#endif
+
 #endif /* GY_COMPAT_H */

@@ -29,6 +29,9 @@
 typedef struct GyState {
     PyTypeObject *nodeset_type;   /* guppy._guppy.NodeSet, base of sets */
     PyTypeObject *hidden_type;    /* guppy._guppy.Hidden, base of facade */
+    /* guppy.heapy.heapyc.RootStateType (heapy's name): the class of the
+       root in referrer classes and of hp.Root. Hidden. */
+    PyTypeObject *root_type;
     /* Module dicts of the facade: frames running with these globals are
        the profiler's own and are not walked. A list, appended to by
        guppy/ when its modules load. */
@@ -40,6 +43,8 @@ typedef struct GyState {
     PyObject *str_sizeof;         /* interned "__sizeof__" */
     PyObject *str_module;         /* interned "__module__" */
     PyObject *reprlib_repr;       /* reprlib.repr, for byid renderings */
+    PyTypeObject *stat_type;      /* guppy._guppy.StatTable (stat.c) */
+    PyTypeObject *statrow_type;   /* guppy.heapy.Part.StatRow (stat.c) */
 } GyState;
 
 /* Grow *buf (holding *cap elements of elsize bytes) to hold at least need

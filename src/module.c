@@ -12,9 +12,12 @@
 #include "gy.h"
 
 #include "classify.h"
+#include "graph.h"
 #include "nodeset.h"
 #include "partition.h"
+#include "relstr.h"
 #include "render.h"
+#include "stat.h"
 #include "walk.h"
 #include "wrap.h"
 
@@ -66,7 +69,7 @@ typedef struct {
     PyObject_HEAD
     GyNodes *nodes;
     GyPartition *part;        /* cached partition, or NULL */
-    GyBy part_by;
+    PyObject *part_spec;      /* the relation spec it was made by */
 } NodeSetObject;
 
 static struct PyModuleDef guppy_module;
@@ -136,6 +139,7 @@ nodeset_tp_dealloc(PyObject *op)
     PyObject_GC_UnTrack(op);
     gy_partition_free(self->part);
     self->part = NULL;
+    Py_CLEAR(self->part_spec);
     GyNodes *nodes = self->nodes;
     self->nodes = NULL;
     tp->tp_free(op);
@@ -148,6 +152,12 @@ nodeset_tp_traverse(PyObject *op, visitproc visit, void *arg)
 {
     NodeSetObject *self = (NodeSetObject *)op;
     Py_VISIT(Py_TYPE(op));
+    Py_VISIT(self->part_spec);
+    if (self->part != NULL) {
+        for (Py_ssize_t i = 0; i < self->part->nrows; i++) {
+            Py_VISIT(self->part->rows[i].keyobj);
+        }
+    }
     /* Members are visited so the collector sees cycles through sets. */
     if (self->nodes != NULL) {
         for (Py_ssize_t i = 0; i < self->nodes->count; i++) {
@@ -246,31 +256,94 @@ nodeset_py_binop(PyObject *op, PyObject *args)
     return nodeset_wrap_steal(st->nodeset_type, r);
 }
 
-static int
-by_from_int(int by, GyBy *out)
-{
-    if (by < GY_BY_CLODO || by > GY_BY_IDSET) {
-        PyErr_Format(PyExc_ValueError, "unknown relation number %d", by);
-        return -1;
-    }
-    *out = (GyBy)by;
-    return 0;
-}
-
-/* The partition of self by `by`, cached; borrowed, NULL on error. */
+/* The partition computed by a ('python', func) relation: func(set)
+ * returns (subsets, labels, class values, header). */
 static GyPartition *
-nodeset_partition(NodeSetObject *self, GyState *st, GyBy by)
+nodeset_partition_python(NodeSetObject *self, GyState *st, PyObject *func)
 {
-    if (self->part != NULL && self->part_by == by) {
-        return self->part;
-    }
-    GyPartition *p = gy_partition_new(st, self->nodes, by);
-    if (p == NULL) {
+    GyPartition *p = NULL;
+    GyNodes **subsets = NULL;
+    Py_ssize_t n = 0;
+    gy_nodes_incref(self->nodes);
+    PyObject *arg = nodeset_wrap_steal(st->nodeset_type, self->nodes);
+    PyObject *res = arg ? PyObject_CallOneArg(func, arg) : NULL;
+    Py_XDECREF(arg);
+    if (res == NULL) {
         return NULL;
     }
+    PyObject *sets, *labels, *keyobjs, *header;
+    if (!PyTuple_Check(res)
+        || !PyArg_ParseTuple(res, "O!O!O!U", &PyList_Type, &sets,
+                             &PyList_Type, &labels, &PyList_Type, &keyobjs,
+                             &header)) {
+        if (!PyErr_Occurred() || PyErr_ExceptionMatches(PyExc_TypeError)) {
+            PyErr_Clear();
+            PyErr_SetString(PyExc_TypeError,
+                            "a 'python' relation must return (list of "
+                            "NodeSets, list of labels, list of class "
+                            "values, header str)");
+        }
+        goto done;
+    }
+    n = PyList_GET_SIZE(sets);
+    if (PyList_GET_SIZE(labels) != n || PyList_GET_SIZE(keyobjs) != n) {
+        PyErr_SetString(PyExc_ValueError, "a 'python' relation returned "
+                        "lists of different lengths");
+        goto done;
+    }
+    subsets = gy_alloc_array(n + 1, sizeof(GyNodes *));
+    if (subsets == NULL) {
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *s = PyList_GET_ITEM(sets, i);
+        if (!nodeset_check(st, s)
+            || !PyUnicode_Check(PyList_GET_ITEM(labels, i))) {
+            PyErr_SetString(PyExc_TypeError, "a 'python' relation must "
+                            "return NodeSets and str labels");
+            goto done;
+        }
+        subsets[i] = ((NodeSetObject *)s)->nodes;
+    }
+    p = gy_partition_explicit(st, self->nodes, subsets,
+                              &PyList_GET_ITEM(labels, 0),
+                              &PyList_GET_ITEM(keyobjs, 0), n, header);
+done:
+    PyMem_Free(subsets);
+    Py_DECREF(res);
+    return p;
+}
+
+/* The partition of self by a relation spec (an int code or a tuple, see
+ * classify_set.h), cached; borrowed, NULL on error. */
+static GyPartition *
+nodeset_partition(NodeSetObject *self, GyState *st, PyObject *spec)
+{
+    if (self->part != NULL) {
+        int eq = self->part_spec == spec
+                 || PyObject_RichCompareBool(self->part_spec, spec, Py_EQ);
+        if (eq < 0) {
+            return NULL;
+        }
+        if (eq) {
+            return self->part;
+        }
+    }
+    GyER *er = gy_er_from_spec(spec);
+    if (er == NULL) {
+        return NULL;
+    }
+    GyPartition *p = er->by == GY_BY_PYTHON
+        ? nodeset_partition_python(self, st, er->func)
+        : gy_partition_new(st, self->nodes, er);
+    if (p == NULL) {
+        gy_er_free(er);
+        return NULL;
+    }
+    p->er = er;               /* its classes refer to it */
     gy_partition_free(self->part);
     self->part = p;
-    self->part_by = by;
+    Py_XSETREF(self->part_spec, Py_NewRef(spec));
     return p;
 }
 
@@ -299,12 +372,10 @@ static PyObject *
 nodeset_py_numrows(PyObject *op, PyObject *arg)
 {
     GyState *st = state_of_type(Py_TYPE(op));
-    GyBy by;
-    int b = (int)PyLong_AsLong(arg);
-    if (st == NULL || (b == -1 && PyErr_Occurred()) || by_from_int(b, &by)) {
+    if (st == NULL) {
         return NULL;
     }
-    GyPartition *p = nodeset_partition((NodeSetObject *)op, st, by);
+    GyPartition *p = nodeset_partition((NodeSetObject *)op, st, arg);
     return p ? PyLong_FromSsize_t(p->nrows) : NULL;
 }
 
@@ -313,13 +384,12 @@ static PyObject *
 nodeset_py_table(PyObject *op, PyObject *args)
 {
     GyState *st = state_of_type(Py_TYPE(op));
-    int b, title;
+    int title;
     Py_ssize_t start, maxrows, index_base, cumul_before;
-    GyBy by;
+    PyObject *by;
     if (st == NULL
-        || !PyArg_ParseTuple(args, "innpnn:_table", &b, &start, &maxrows,
-                             &title, &index_base, &cumul_before)
-        || by_from_int(b, &by)) {
+        || !PyArg_ParseTuple(args, "Onnpnn:_table", &by, &start, &maxrows,
+                             &title, &index_base, &cumul_before)) {
         return NULL;
     }
     NodeSetObject *self = (NodeSetObject *)op;
@@ -342,11 +412,9 @@ static PyObject *
 nodeset_py_row(PyObject *op, PyObject *args)
 {
     GyState *st = state_of_type(Py_TYPE(op));
-    int b;
     Py_ssize_t i;
-    GyBy by;
-    if (st == NULL || !PyArg_ParseTuple(args, "in:_row", &b, &i)
-        || by_from_int(b, &by)) {
+    PyObject *by;
+    if (st == NULL || !PyArg_ParseTuple(args, "On:_row", &by, &i)) {
         return NULL;
     }
     NodeSetObject *self = (NodeSetObject *)op;
@@ -376,12 +444,9 @@ static PyObject *
 nodeset_py_rowsel(PyObject *op, PyObject *args)
 {
     GyState *st = state_of_type(Py_TYPE(op));
-    int b;
-    PyObject *rows;
-    GyBy by;
-    if (st == NULL || !PyArg_ParseTuple(args, "iO!:_rowsel", &b,
-                                        &PyTuple_Type, &rows)
-        || by_from_int(b, &by)) {
+    PyObject *rows, *by;
+    if (st == NULL || !PyArg_ParseTuple(args, "OO!:_rowsel", &by,
+                                        &PyTuple_Type, &rows)) {
         return NULL;
     }
     NodeSetObject *self = (NodeSetObject *)op;
@@ -427,13 +492,11 @@ static PyObject *
 nodeset_py_row_labels(PyObject *op, PyObject *arg)
 {
     GyState *st = state_of_type(Py_TYPE(op));
-    GyBy by;
-    int b = (int)PyLong_AsLong(arg);
-    if (st == NULL || (b == -1 && PyErr_Occurred()) || by_from_int(b, &by)) {
+    if (st == NULL) {
         return NULL;
     }
     NodeSetObject *self = (NodeSetObject *)op;
-    GyPartition *p = nodeset_partition(self, st, by);
+    GyPartition *p = nodeset_partition(self, st, arg);
     if (p == NULL) {
         return NULL;
     }
@@ -447,6 +510,133 @@ nodeset_py_row_labels(PyObject *op, PyObject *arg)
         PyTuple_SET_ITEM(t, i, Py_NewRef(lab));
     }
     return t;
+}
+
+/* Python: _row_keys(by) -> tuple of each row's class as a Python value
+ * (gy_classify_key_object), in table order. */
+static PyObject *
+nodeset_py_row_keys(PyObject *op, PyObject *arg)
+{
+    GyState *st = state_of_type(Py_TYPE(op));
+    if (st == NULL) {
+        return NULL;
+    }
+    GyPartition *p = nodeset_partition((NodeSetObject *)op, st, arg);
+    if (p == NULL) {
+        return NULL;
+    }
+    PyObject *t = PyTuple_New(p->nrows);
+    for (Py_ssize_t i = 0; t != NULL && i < p->nrows; i++) {
+        PyObject *k = gy_partition_key_object(st, p, i);
+        if (k == NULL) {
+            Py_CLEAR(t);
+            break;
+        }
+        PyTuple_SET_ITEM(t, i, k);
+    }
+    return t;
+}
+
+/* Python: _referrers() -> NodeSet of the objects referring to a member,
+ * from a reference graph of the whole heap built for the call. */
+static PyObject *
+nodeset_py_referrers(PyObject *op, PyObject *unused)
+{
+    (void)unused;
+    GyState *st = state_of_type(Py_TYPE(op));
+    if (st == NULL) {
+        return NULL;
+    }
+    GyGraph *g = gy_graph_build(st);
+    if (g == NULL) {
+        return NULL;
+    }
+    GyNodes *r = gy_graph_referrers(g, ((NodeSetObject *)op)->nodes);
+    gy_graph_free(g);
+    return nodeset_wrap_steal(st->nodeset_type, r);
+}
+
+typedef struct Collect {
+    PyObject **items;
+    Py_ssize_t n, cap;
+} Collect;
+
+static int
+collect_visit(PyObject *obj, void *arg)
+{
+    Collect *c = arg;
+    if (c->n == c->cap
+        && gy_grow(&c->items, &c->cap, c->n + 1, sizeof(PyObject *)) < 0) {
+        return -1;
+    }
+    c->items[c->n++] = obj;
+    return 0;
+}
+
+/* Python: _referents() -> NodeSet of the objects the members refer to
+ * (the profiler's own left out). */
+static PyObject *
+nodeset_py_referents(PyObject *op, PyObject *unused)
+{
+    (void)unused;
+    GyState *st = state_of_type(Py_TYPE(op));
+    GyReferents refs;
+    Collect c = {NULL, 0, 0};
+    if (st == NULL || gy_referents_init(&refs, st) < 0) {
+        return NULL;
+    }
+    GyNodes *nodes = ((NodeSetObject *)op)->nodes;
+    GyNodes *r = NULL;
+    for (Py_ssize_t i = 0; i < nodes->count; i++) {
+        if (gy_referents_visit(&refs, nodes->items[i], collect_visit, &c)) {
+            if (!PyErr_Occurred()) {
+                PyErr_SetString(PyExc_RuntimeError,
+                                "referents: a tp_traverse failed");
+            }
+            goto done;
+        }
+    }
+    /* Drop the profiler's own objects; the rest are kept alive by the
+       members while the array is sorted. */
+    Py_ssize_t m = 0;
+    for (Py_ssize_t i = 0; i < c.n; i++) {
+        int hidden = gy_referents_hidden(&refs, c.items[i]);
+        if (hidden < 0) {
+            goto done;
+        }
+        if (!hidden) {
+            c.items[m++] = c.items[i];
+        }
+    }
+    r = gy_nodes_from_array(c.items, m);
+done:
+    gy_referents_fini(&refs);
+    PyMem_Free(c.items);
+    return r ? nodeset_wrap_steal(st->nodeset_type, r) : NULL;
+}
+
+/* Python: _owners() -> NodeSet of the objects whose __dict__ is a member. */
+static PyObject *
+nodeset_py_owners(PyObject *op, PyObject *unused)
+{
+    (void)unused;
+    GyState *st = state_of_type(Py_TYPE(op));
+    GyNodes *nodes = ((NodeSetObject *)op)->nodes;
+    if (st == NULL || gy_nodes_ensure_owners(st, nodes) < 0) {
+        return NULL;
+    }
+    Collect c = {NULL, 0, 0};
+    for (Py_ssize_t i = 0; i < nodes->count; i++) {
+        PyObject *owner = PyDict_CheckExact(nodes->items[i])
+            ? gy_owners_get(nodes->owners, nodes->items[i]) : NULL;
+        if (owner != NULL && collect_visit(owner, &c) < 0) {
+            PyMem_Free(c.items);
+            return NULL;
+        }
+    }
+    GyNodes *r = gy_nodes_from_array(c.items, c.n);
+    PyMem_Free(c.items);
+    return nodeset_wrap_steal(st->nodeset_type, r);
 }
 
 /* Python: _member_brief(i) -> (Clodo label, rendering, Clodo key) of the
@@ -480,7 +670,67 @@ nodeset_py_member_brief(PyObject *op, PyObject *args)
     return Py_BuildValue("NNk", kind, rend, (unsigned long)key);
 }
 
+/* Python: _stat(by, cls) -> the Stat (an instance of cls, a StatTable
+ * subclass) of the partition by `by`: the table's data, without
+ * references to the members (stat.c). */
+static PyObject *
+nodeset_py_stat(PyObject *op, PyObject *args)
+{
+    GyState *st = state_of_type(Py_TYPE(op));
+    PyObject *by, *cls;
+    if (st == NULL || !PyArg_ParseTuple(args, "OO:_stat", &by, &cls)) {
+        return NULL;
+    }
+    NodeSetObject *self = (NodeSetObject *)op;
+    GyPartition *p = nodeset_partition(self, st, by);
+    if (p == NULL) {
+        return NULL;
+    }
+    return gy_stat_py_from_partition(st, cls, p, self->nodes);
+}
+
+/* Python: _obj_at(address) -> (member,) if a member lives at that
+ * address, else (). A binary search over the sorted members: the address
+ * is compared, never dereferenced (hp.Id, hp.Module(at=...)). */
+static PyObject *
+nodeset_py_obj_at(PyObject *op, PyObject *arg)
+{
+    void *addr = PyLong_AsVoidPtr(arg);
+    if (addr == NULL && PyErr_Occurred()) {
+        return NULL;
+    }
+    GyNodes *n = ((NodeSetObject *)op)->nodes;
+    Py_ssize_t lo = 0, hi = n->count;
+    /* Invariant: members below lo are below addr, from hi on not. */
+    while (lo < hi) {
+        Py_ssize_t mid = lo + (hi - lo) / 2;
+        if ((uintptr_t)n->items[mid] < (uintptr_t)addr) {
+            lo = mid + 1;
+        }
+        else {
+            hi = mid;
+        }
+    }
+    if (lo < n->count && (void *)n->items[lo] == addr) {
+        return PyTuple_Pack(1, n->items[lo]);
+    }
+    return PyTuple_New(0);
+}
+
+/* Python: _part_spec() -> the relation spec of the cached partition, or
+ * None: selection (Classifiers.py) reuses a partition already made. */
+static PyObject *
+nodeset_py_part_spec(PyObject *op, PyObject *unused)
+{
+    (void)unused;
+    NodeSetObject *self = (NodeSetObject *)op;
+    return Py_NewRef(self->part != NULL && self->part_spec != NULL
+                     ? self->part_spec : Py_None);
+}
+
 static PyMethodDef nodeset_methods[] = {
+    {"_obj_at", nodeset_py_obj_at, METH_O, NULL},
+    {"_part_spec", nodeset_py_part_spec, METH_NOARGS, NULL},
     {"_binop", nodeset_py_binop, METH_VARARGS, NULL},
     {"_numrows", nodeset_py_numrows, METH_O, NULL},
     {"_table", nodeset_py_table, METH_VARARGS, NULL},
@@ -488,6 +738,11 @@ static PyMethodDef nodeset_methods[] = {
     {"_rowsel", nodeset_py_rowsel, METH_VARARGS, NULL},
     {"_row_labels", nodeset_py_row_labels, METH_O, NULL},
     {"_member_brief", nodeset_py_member_brief, METH_VARARGS, NULL},
+    {"_row_keys", nodeset_py_row_keys, METH_O, NULL},
+    {"_referrers", nodeset_py_referrers, METH_NOARGS, NULL},
+    {"_referents", nodeset_py_referents, METH_NOARGS, NULL},
+    {"_owners", nodeset_py_owners, METH_NOARGS, NULL},
+    {"_stat", nodeset_py_stat, METH_VARARGS, NULL},
     {NULL, NULL, 0, NULL},
 };
 
@@ -541,6 +796,23 @@ static PyType_Spec hidden_spec = {
     .slots = hidden_slots,
 };
 
+PyDoc_STRVAR(root_doc,
+"The root of the heap: the interpreter state and every thread's stack.\n"
+"Its references are the members named i0_<member> (hp.Root).");
+
+static PyType_Slot root_slots[] = {
+    {Py_tp_doc, (void *)root_doc},
+    {0, NULL},
+};
+
+/* heapy's name, so referrer classes print as guppy3 prints them. */
+static PyType_Spec root_spec = {
+    .name = "guppy.heapy.heapyc.RootStateType",
+    .basicsize = sizeof(PyObject),
+    .flags = Py_TPFLAGS_DEFAULT,
+    .slots = root_slots,
+};
+
 /* ------------------------------------------------------------------ */
 /* Module functions */
 
@@ -558,6 +830,47 @@ guppy_heap(PyObject *module, PyObject *unused)
     GyWalkResult r;
     if (gy_walk_heap(st, &r) < 0) {
         return NULL;
+    }
+    GyNodes *nodes = gy_nodes_new_steal(r.items, r.count, r.owners);
+    return nodeset_wrap_steal(st->nodeset_type, nodes);
+}
+
+PyDoc_STRVAR(heapu_doc,
+"heapu($module, rma, force, /)\n--\n\n"
+"Return a NodeSet of the objects alive but not reachable from the roots:\n"
+"every object the cyclic collector tracks that the roots do not reach,\n"
+"and everything those reach that the roots do not, except the\n"
+"profiler's own objects. With rma false, the reachable objects are not\n"
+"removed (every tracked object and what it reaches).\n"
+"\n"
+"Return None instead if cyclic garbage is among them and force is\n"
+"false: the caller collects it (gc.collect()) and asks again. Does not\n"
+"collect garbage itself.");
+
+/* METH_FASTCALL: an argument tuple would be alive, held by the C stack
+ * only, and so part of the result. */
+static PyObject *
+guppy_heapu(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2) {
+        PyErr_Format(PyExc_TypeError,
+                     "heapu() takes 2 arguments (%zd given)", nargs);
+        return NULL;
+    }
+    int rma = PyObject_IsTrue(args[0]);
+    int force = rma < 0 ? -1 : PyObject_IsTrue(args[1]);
+    if (force < 0) {
+        return NULL;
+    }
+    GyState *st = PyModule_GetState(module);
+    GyWalkResult r;
+    int garbage = 0;
+    if (gy_walk_unreachable(st, rma, &r, force ? NULL : &garbage) < 0) {
+        return NULL;
+    }
+    if (garbage) {
+        gy_walk_result_clear(&r);
+        Py_RETURN_NONE;
     }
     GyNodes *nodes = gy_nodes_new_steal(r.items, r.count, r.owners);
     return nodeset_wrap_steal(st->nodeset_type, nodes);
@@ -613,8 +926,49 @@ guppy_percent(PyObject *module, PyObject *args)
     return PyLong_FromLong(gy_render_percent(part, whole));
 }
 
+PyDoc_STRVAR(graph_stats_doc,
+"_graph_stats($module, /)\n--\n\n"
+"Build the reference graph of the heap and return its shape: a dict of\n"
+"objects, nodes (objects, the root, stack frames), edges, and the bytes\n"
+"its arrays take. For benchmarks and docs.");
+
+static PyObject *
+guppy_graph_stats(PyObject *module, PyObject *unused)
+{
+    (void)unused;
+    GyState *st = PyModule_GetState(module);
+    GyGraph *g = gy_graph_build(st);
+    if (g == NULL) {
+        return NULL;
+    }
+    Py_ssize_t edges = g->out_start[g->nnodes];
+    size_t bytes = gy_graph_bytes(g);
+    PyObject *r = Py_BuildValue("{s:n,s:n,s:n,s:n}", "objects", g->nreal,
+                                "nodes", g->nnodes, "edges", edges,
+                                "bytes", (Py_ssize_t)bytes);
+    gy_graph_free(g);
+    return r;
+}
+
+PyDoc_STRVAR(parse_relation_doc,
+"parse_relation($module, text, /)\n--\n\n"
+"Return (kind, value) for a relation string such as \"['x']\", '.a' or\n"
+"'->ob_type', parsed strictly and never evaluated (relstr.h lists the\n"
+"forms). ValueError names the position of malformed text.");
+
+static PyObject *
+guppy_parse_relation(PyObject *module, PyObject *text)
+{
+    (void)module;
+    return gy_relstr_parse(text);
+}
+
 static PyMethodDef guppy_functions[] = {
+    {"parse_relation", guppy_parse_relation, METH_O, parse_relation_doc},
+    {"_graph_stats", guppy_graph_stats, METH_NOARGS, graph_stats_doc},
     {"heap", guppy_heap, METH_NOARGS, heap_doc},
+    {"heapu", (PyCFunction)(void (*)(void))guppy_heapu, METH_FASTCALL,
+     heapu_doc},
     {"register_own_globals", guppy_register_own_globals, METH_O,
      own_globals_doc},
     {"_wrap_fill", guppy_wrap_fill, METH_VARARGS, wrap_fill_doc},
@@ -642,8 +996,10 @@ guppy_exec(PyObject *module)
     }
     st->nodeset_type = (PyTypeObject *)PyType_FromModuleAndSpec(
         module, &nodeset_spec, bases);
+    st->root_type = st->nodeset_type == NULL ? NULL
+        : (PyTypeObject *)PyType_FromModuleAndSpec(module, &root_spec, bases);
     Py_DECREF(bases);
-    if (st->nodeset_type == NULL) {
+    if (st->nodeset_type == NULL || st->root_type == NULL) {
         return -1;
     }
     if (PyModule_AddObjectRef(module, "Hidden",
@@ -668,6 +1024,9 @@ guppy_exec(PyObject *module)
     if (st->reprlib_repr == NULL) {
         return -1;
     }
+    if (gy_stat_add_types(module, st) < 0) {
+        return -1;
+    }
     return gy_render_init_type_names(st);
 }
 
@@ -677,11 +1036,14 @@ guppy_traverse(PyObject *module, visitproc visit, void *arg)
     GyState *st = PyModule_GetState(module);
     Py_VISIT(st->nodeset_type);
     Py_VISIT(st->hidden_type);
+    Py_VISIT(st->root_type);
     Py_VISIT(st->own_globals);
     Py_VISIT(st->type_names);
     Py_VISIT(st->str_sizeof);
     Py_VISIT(st->str_module);
     Py_VISIT(st->reprlib_repr);
+    Py_VISIT(st->stat_type);
+    Py_VISIT(st->statrow_type);
     return 0;
 }
 
@@ -691,11 +1053,14 @@ guppy_clear(PyObject *module)
     GyState *st = PyModule_GetState(module);
     Py_CLEAR(st->nodeset_type);
     Py_CLEAR(st->hidden_type);
+    Py_CLEAR(st->root_type);
     Py_CLEAR(st->own_globals);
     Py_CLEAR(st->type_names);
     Py_CLEAR(st->str_sizeof);
     Py_CLEAR(st->str_module);
     Py_CLEAR(st->reprlib_repr);
+    Py_CLEAR(st->stat_type);
+    Py_CLEAR(st->statrow_type);
     return 0;
 }
 

@@ -87,6 +87,7 @@ partition_clear_rows(GyRow *rows, Py_ssize_t n)
 {
     for (Py_ssize_t i = 0; i < n; i++) {
         Py_XDECREF(rows[i].label);
+        Py_XDECREF(rows[i].keyobj);
     }
     PyMem_Free(rows);
 }
@@ -98,6 +99,12 @@ gy_partition_free(GyPartition *p)
         return;
     }
     partition_clear_rows(p->rows, p->nrows);
+    Py_XDECREF(p->header);
+    if (p->classified != NULL) {
+        gy_classified_fini(p->classified);
+        PyMem_Free(p->classified);
+    }
+    gy_er_free(p->er);
     PyMem_Free(p->row_of);
     PyMem_Free(p);
 }
@@ -110,6 +117,23 @@ typedef struct SortRow {
     PyObject *sortkey;   /* Id: value or name to order equal sizes */
 } SortRow;
 
+/* str comparison; ASCII strs (nearly every label) by their bytes, which
+ * order as their code points. */
+static int
+label_cmp(PyObject *x, PyObject *y)
+{
+    if (PyUnicode_IS_COMPACT_ASCII(x) && PyUnicode_IS_COMPACT_ASCII(y)) {
+        Py_ssize_t nx = PyUnicode_GET_LENGTH(x), ny = PyUnicode_GET_LENGTH(y);
+        int c = memcmp(PyUnicode_DATA(x), PyUnicode_DATA(y),
+                       (size_t)(nx < ny ? nx : ny));
+        if (c != 0) {
+            return c < 0 ? -1 : 1;
+        }
+        return (nx > ny) - (nx < ny);
+    }
+    return PyUnicode_Compare(x, y);
+}
+
 static int
 row_cmp(const void *pa, const void *pb)
 {
@@ -117,7 +141,7 @@ row_cmp(const void *pa, const void *pb)
     if (a->row.size != b->row.size) {
         return a->row.size > b->row.size ? -1 : 1;
     }
-    int c = PyUnicode_Compare(a->row.label, b->row.label);
+    int c = label_cmp(a->row.label, b->row.label);
     if (c == -1 && PyErr_Occurred()) {
         PyErr_Clear();
         c = 0;
@@ -221,6 +245,7 @@ partition_finish(GyPartition *p, SortRow *srows, Py_ssize_t n,
         PyMem_Free(rows);
         for (Py_ssize_t i = 0; i < n; i++) {
             Py_XDECREF(srows[i].row.label);
+            Py_XDECREF(srows[i].row.keyobj);
             Py_XDECREF(srows[i].sortkey);
         }
         PyMem_Free(srows);
@@ -325,19 +350,62 @@ error:
     return NULL;
 }
 
-GyPartition *
-gy_partition_new(GyState *state, GyNodes *nodes, GyBy by)
+/* Whether classifying by er reads the members' sizes (need == SIZE) or
+ * the owners of member dicts (need == CLODO). Referrers and dict owners
+ * are classified from the graph and the owners themselves. */
+static int
+er_needs(const GyER *er, GyBy need)
 {
-    if ((by == GY_BY_ID || by == GY_BY_SIZE)
+    switch (er->by) {
+    case GY_BY_AND:
+        return er_needs(er->a, need) || er_needs(er->b, need);
+    case GY_BY_SIZE:
+        return need == GY_BY_SIZE;
+    case GY_BY_ID:
+        return 1;
+    case GY_BY_CLODO:
+    case GY_BY_IDSET:
+    case GY_BY_DICTOF:
+        return need == GY_BY_CLODO;
+    default:
+        return 0;
+    }
+}
+
+static GyPartition *
+partition_new(GyState *state, GyNodes *nodes, const GyER *er)
+{
+    GyBy by = er->by;
+    GyClassified classified;
+    GyGraph *graph = NULL;
+    const uintptr_t *keys = NULL;
+    if (er_needs(er, GY_BY_SIZE)
         && gy_nodes_ensure_sizes(state, nodes) < 0) {
         return NULL;
     }
-    if (gy_classify_needs_owners(by)
+    if (er_needs(er, GY_BY_CLODO)
         && gy_nodes_ensure_owners(state, nodes) < 0) {
         return NULL;
     }
     if (by == GY_BY_ID) {
-        return partition_by_id(state, nodes, by);
+        GyPartition *p = partition_by_id(state, nodes, by);
+        if (p != NULL
+            && (p->header = PyUnicode_FromString(
+                    gy_classify_header(by))) == NULL) {
+            gy_partition_free(p);
+            return NULL;
+        }
+        return p;
+    }
+    if (by > GY_BY_LAST_SIMPLE) {
+        /* Composite relations classify the whole set first; the graph,
+           if one was needed, is dropped as soon as the keys are known. */
+        int rc = gy_classify_set(state, er, nodes, &graph, &classified);
+        gy_graph_free(graph);
+        if (rc < 0) {
+            return NULL;
+        }
+        keys = classified.keys;
     }
     Py_ssize_t n = nodes->count;
     GyPartition *p = partition_alloc(by, n);
@@ -350,7 +418,10 @@ gy_partition_new(GyState *state, GyNodes *nodes, GyBy by)
     Py_ssize_t *sizes = nodes->sizes, *new_sizes = NULL, total = 0;
     GySizer sizer = {0};
     if (p == NULL) {
-        return NULL;
+        goto error;
+    }
+    if ((p->header = gy_er_header(er, 0)) == NULL) {
+        goto error;
     }
     if (sizes == NULL && n > 0) {
         new_sizes = gy_alloc_array(n, sizeof(Py_ssize_t));
@@ -374,8 +445,9 @@ gy_partition_new(GyState *state, GyNodes *nodes, GyBy by)
             new_sizes[i] = size;
             total += size;
         }
-        uintptr_t key = gy_classify_key(by, op, sizes[i], nodes->owners,
-                                        &cursor);
+        uintptr_t key = keys ? keys[i]
+                             : gy_classify_key(by, op, sizes[i],
+                                               nodes->owners, &cursor);
         uintptr_t r;
         if (gy_ptrcache_get(&recent, (void *)key, &r)) {
             srows[r].row.count++;
@@ -421,10 +493,31 @@ gy_partition_new(GyState *state, GyNodes *nodes, GyBy by)
     }
     for (Py_ssize_t r = 0; r < nrows; r++) {
         GyRow *row = &srows[r].row;
-        row->label = gy_classify_label(state, by, row->key, row->example);
+        if (keys != NULL) {
+            row->label = gy_classified_label(state, &classified, row->key,
+                                             row->example, 0);
+        }
+        else {
+            /* An Idset label is a brief, which names dicts by owner. */
+            row->label = by == GY_BY_IDSET
+                ? gy_render_brief_one(state, row->example, nodes->owners)
+                : gy_classify_label(state, by, row->key, row->example);
+        }
         if (row->label == NULL) {
             goto error;
         }
+    }
+    if (keys != NULL) {
+        /* Kept for the rows' class values, made when asked for. */
+        gy_classified_drop_keys(&classified);
+        keys = NULL;
+        p->classified = PyMem_Malloc(sizeof(GyClassified));
+        if (p->classified == NULL) {
+            gy_classified_fini(&classified);
+            PyErr_NoMemory();
+            goto error;
+        }
+        *p->classified = classified;
     }
     if (partition_finish(p, srows, nrows, n, row_cmp) < 0) {
         srows = NULL;
@@ -434,6 +527,9 @@ gy_partition_new(GyState *state, GyNodes *nodes, GyBy by)
     return p;
 
 error:
+    if (keys != NULL) {
+        gy_classified_fini(&classified);
+    }
     if (new_sizes != NULL) {
         gy_sizer_fini(&sizer);
         PyMem_Free(new_sizes);
@@ -441,6 +537,7 @@ error:
     gy_ptrmap_fini(&rowmap);
     for (Py_ssize_t r = 0; r < nrows; r++) {
         Py_XDECREF(srows[r].row.label);
+        Py_XDECREF(srows[r].row.keyobj);
     }
     PyMem_Free(srows);
     gy_partition_free(p);
@@ -461,4 +558,106 @@ gy_partition_label(GyState *state, GyPartition *p, GyNodes *nodes,
         }
     }
     return row->label;
+}
+
+PyObject *
+gy_partition_key_object(GyState *state, GyPartition *p, Py_ssize_t i)
+{
+    GyRow *row = &p->rows[i];
+    if (row->keyobj != NULL) {
+        return Py_NewRef(row->keyobj);
+    }
+    if (p->classified != NULL) {
+        return gy_classified_key_object(state, p->classified, row->key,
+                                        row->example);
+    }
+    return gy_classify_key_object(p->by, row->key, row->example);
+}
+
+GyPartition *
+gy_partition_explicit(GyState *state, GyNodes *nodes,
+                      GyNodes *const *subsets, PyObject *const *labels,
+                      PyObject *const *keyobjs, Py_ssize_t nrows,
+                      PyObject *header)
+{
+    Py_ssize_t n = nodes->count;
+    if (gy_nodes_ensure_sizes(state, nodes) < 0) {
+        return NULL;
+    }
+    GyPartition *p = partition_alloc(GY_BY_PYTHON, n);
+    SortRow *srows = NULL;
+    if (p == NULL) {
+        return NULL;
+    }
+    p->header = Py_NewRef(header);
+    srows = PyMem_Calloc((size_t)nrows + 1, sizeof(SortRow));
+    if (srows == NULL) {
+        PyErr_NoMemory();
+        goto error;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        p->row_of[i] = UINT32_MAX;
+    }
+    /* Each subset is sorted like nodes: one merge per row. */
+    for (Py_ssize_t r = 0; r < nrows; r++) {
+        const GyNodes *sub = subsets[r];
+        Py_ssize_t i = 0;
+        srows[r].old = (uint32_t)r;
+        srows[r].row.key = (uintptr_t)r + 1;
+        srows[r].row.label = Py_NewRef(labels[r]);
+        srows[r].row.keyobj = Py_NewRef(keyobjs[r]);
+        for (Py_ssize_t k = 0; k < sub->count; k++) {
+            PyObject *op = sub->items[k];
+            while (i < n && (uintptr_t)nodes->items[i] < (uintptr_t)op) {
+                i++;
+            }
+            if (i == n || nodes->items[i] != op) {
+                PyErr_SetString(PyExc_ValueError,
+                                "partition rows: an object that is not in "
+                                "the set");
+                goto error;
+            }
+            if (p->row_of[i] != UINT32_MAX) {
+                PyErr_SetString(PyExc_ValueError,
+                                "partition rows overlap");
+                goto error;
+            }
+            p->row_of[i] = (uint32_t)r;
+            if (srows[r].row.example == NULL) {
+                srows[r].row.example = op;
+            }
+            srows[r].row.count++;
+            srows[r].row.size += nodes->sizes[i];
+        }
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (p->row_of[i] == UINT32_MAX) {
+            PyErr_SetString(PyExc_ValueError,
+                            "partition rows do not cover the set");
+            goto error;
+        }
+    }
+    if (partition_finish(p, srows, nrows, n, row_cmp) < 0) {
+        gy_partition_free(p);
+        return NULL;
+    }
+    return p;
+
+error:
+    for (Py_ssize_t r = 0; srows != NULL && r < nrows; r++) {
+        Py_XDECREF(srows[r].row.label);
+        Py_XDECREF(srows[r].row.keyobj);
+    }
+    PyMem_Free(srows);
+    gy_partition_free(p);
+    return NULL;
+}
+
+GyPartition *
+gy_partition_new(GyState *state, GyNodes *nodes, const GyER *er)
+{
+    int was_enabled = gy_gc_pause();
+    GyPartition *p = partition_new(state, nodes, er);
+    gy_gc_resume(was_enabled);
+    return p;
 }

@@ -4,6 +4,7 @@
 
 #include "gy.h"
 #include "classify.h"
+#include "classify_set.h"
 #include "nodeset.h"
 
 typedef struct GyRow {
@@ -13,6 +14,9 @@ typedef struct GyRow {
     PyObject *label;           /* owned str, or NULL until rendered (Id) */
     PyObject *example;         /* a member of the class, borrowed from the
                                   set's nodes */
+    PyObject *keyobj;          /* owned class value for relations whose
+                                  key is not a machine word (Rcs, Via),
+                                  else NULL */
 } GyRow;
 
 typedef struct GyPartition {
@@ -22,6 +26,11 @@ typedef struct GyPartition {
     uint32_t *row_of;          /* per member: its row, in table order */
     Py_ssize_t count;
     Py_ssize_t size;
+    PyObject *header;          /* the kind column title (owned) */
+    GyClassified *classified;  /* composite relations: the classes, for
+                                  rows' class values; else NULL */
+    GyER *er;                  /* the relation, owned (set by the caller
+                                  of gy_partition_new) */
 } GyPartition;
 
 /* Compute the individual sizes of all members (once per GyNodes). */
@@ -33,10 +42,24 @@ int gy_nodes_ensure_owners(GyState *state, GyNodes *nodes);
 /* Partition nodes by `by`. Rows: descending total size, ties by label;
  * for Id one row per object, descending size, ties by kind and value.
  * New partition or NULL with an exception set. */
-GyPartition *gy_partition_new(GyState *state, GyNodes *nodes, GyBy by);
+GyPartition *gy_partition_new(GyState *state, GyNodes *nodes,
+                              const GyER *er);
+/* A partition with the given rows: subsets[i] (disjoint, covering nodes)
+ * labelled labels[i], with class value keyobjs[i] (borrowed; new
+ * references are taken). For relations computed in Python. */
+GyPartition *gy_partition_explicit(GyState *state, GyNodes *nodes,
+                                   GyNodes *const *subsets,
+                                   PyObject *const *labels,
+                                   PyObject *const *keyobjs,
+                                   Py_ssize_t nrows, PyObject *header);
 void gy_partition_free(GyPartition *p);
 /* Label of row i, rendered on first use; borrowed (owned by p). */
 PyObject *gy_partition_label(GyState *state, GyPartition *p,
                              GyNodes *nodes, Py_ssize_t i);
+
+/* Row i's class as a Python value (gy_classify_key_object), new
+ * reference. */
+PyObject *gy_partition_key_object(GyState *state, GyPartition *p,
+                                  Py_ssize_t i);
 
 #endif /* GY_PARTITION_H */

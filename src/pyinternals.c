@@ -30,6 +30,9 @@
 #if PY_VERSION_HEX < 0x030B0000
 #include "frameobject.h"
 #endif
+#if PY_VERSION_HEX >= 0x030D0000
+#include "internal/pycore_tracemalloc.h"
+#endif
 
 #include "pyinternals.h"
 
@@ -37,7 +40,7 @@
     do {                                                               \
         PyObject *o_ = (PyObject *)(obj);                              \
         if (o_ != NULL) {                                              \
-            GyRootRef r_ = {(name), thread_id, frame_no};              \
+            GyRootRef r_ = {(name), thread_id, frame_no, -1, NULL};    \
             int rc_ = visit(o_, &r_, arg);                             \
             if (rc_) {                                                 \
                 return rc_;                                            \
@@ -124,7 +127,14 @@ visit_iframe(_PyInterpreterFrame *f, unsigned long thread_id, int frame_no,
     }
     int n = ((PyCodeObject *)code)->co_nlocalsplus;
     for (int i = 0; i < n; i++) {
-        VISIT_ROOT(f->localsplus[i], "f_localsplus");
+        PyObject *v = f->localsplus[i];
+        if (v != NULL) {
+            GyRootRef r = {"f_localsplus", thread_id, frame_no, i, code};
+            int rc = visit(v, &r, arg);
+            if (rc) {
+                return rc;
+            }
+        }
     }
     return 0;
 }
@@ -457,4 +467,261 @@ gy_size_overhead(PyObject *op)
 #else
     return PyObject_IS_GC(op) ? sizeof(PyGC_Head) : 0;
 #endif
+}
+
+/* ------------------------------------------------------------------ */
+/* Objects tracked by the collector */
+
+/* The generation lists are read in place on every version, rather than
+ * through PyUnstable_GC_VisitObjects (3.12+): that function visits the
+ * permanent generation too since 3.12.10 and 3.13.3, so which objects it
+ * lists would depend on the patch release, and it increfs each object.
+ * Here the rule is gc.get_objects()'s on every version. */
+int
+gy_visit_gc_objects(gy_gcobjproc fn, void *arg)
+{
+    PyInterpreterState *interp = PyInterpreterState_Get();
+    for (int i = 0; i < NUM_GENERATIONS; i++) {
+        PyGC_Head *head = &interp->gc.generations[i].head;
+        /* Invariant: g is a tracked object's header or the list head;
+           outside a collection, _gc_next is a plain pointer. */
+        for (PyGC_Head *g = (PyGC_Head *)head->_gc_next; g != head;
+             g = (PyGC_Head *)g->_gc_next) {
+            int rc = fn((PyObject *)(g + 1), arg);
+            if (rc) {
+                return rc;
+            }
+        }
+    }
+    return 0;
+}
+
+PyObject *
+gy_code_slot_name(PyObject *code, int i, GySlotKind *kind)
+{
+    *kind = GY_SLOT_UNKNOWN;
+    if (code == NULL || !PyCode_Check(code) || i < 0) {
+        return NULL;
+    }
+    PyCodeObject *co = (PyCodeObject *)code;
+#if PY_VERSION_HEX >= 0x030B0000
+    if (i >= co->co_nlocalsplus) {
+        return NULL;
+    }
+    _PyLocals_Kind k = _PyLocals_GetKind(co->co_localspluskinds, i);
+    *kind = (k & (CO_FAST_CELL | CO_FAST_FREE)) ? GY_SLOT_CELL
+                                                 : GY_SLOT_LOCAL;
+    return PyTuple_GET_ITEM(co->co_localsplusnames, i);
+#else
+    /* Frame objects of 3.10 lay out locals, then cells, then free
+       variables. */
+    Py_ssize_t nloc = PyTuple_GET_SIZE(co->co_varnames);
+    Py_ssize_t ncell = PyTuple_GET_SIZE(co->co_cellvars);
+    Py_ssize_t nfree = PyTuple_GET_SIZE(co->co_freevars);
+    if (i < nloc) {
+        *kind = GY_SLOT_LOCAL;
+        return PyTuple_GET_ITEM(co->co_varnames, i);
+    }
+    *kind = GY_SLOT_CELL;
+    if (i < nloc + ncell) {
+        return PyTuple_GET_ITEM(co->co_cellvars, i - nloc);
+    }
+    if (i < nloc + ncell + nfree) {
+        return PyTuple_GET_ITEM(co->co_freevars, i - nloc - ncell);
+    }
+    *kind = GY_SLOT_UNKNOWN;
+    return NULL;
+#endif
+}
+
+int
+gy_code_nslots(PyObject *code)
+{
+    if (code == NULL || !PyCode_Check(code)) {
+        return 0;
+    }
+    PyCodeObject *co = (PyCodeObject *)code;
+#if PY_VERSION_HEX >= 0x030B0000
+    return co->co_nlocalsplus;
+#else
+    return (int)(co->co_nlocals + PyTuple_GET_SIZE(co->co_cellvars)
+                 + PyTuple_GET_SIZE(co->co_freevars));
+#endif
+}
+
+/* ------------------------------------------------------------------ */
+/* Attributes kept outside a dict, and frame objects */
+
+int
+gy_visit_inline_attrs(PyObject *op, gy_attrproc visit, void *arg)
+{
+#if PY_VERSION_HEX >= 0x030B0000
+    PyTypeObject *tp = Py_TYPE(op);
+    if (!(tp->tp_flags & Py_TPFLAGS_MANAGED_DICT)
+        || !(tp->tp_flags & Py_TPFLAGS_HEAPTYPE)) {
+        return 0;
+    }
+    PyDictKeysObject *keys = ((PyHeapTypeObject *)tp)->ht_cached_keys;
+    Py_ssize_t n;
+    PyDictValues *values;
+#if PY_VERSION_HEX >= 0x030D0000
+    if (!(tp->tp_flags & Py_TPFLAGS_INLINE_VALUES)
+        || _PyObject_GetManagedDict(op) != NULL) {
+        return 0;
+    }
+    values = _PyObject_InlineValues(op);
+    if (!values->valid) {
+        return 0;
+    }
+    n = values->capacity;
+#elif PY_VERSION_HEX >= 0x030C0000
+    PyDictOrValues dorv = *_PyObject_DictOrValuesPointer(op);
+    if (!_PyDictOrValues_IsValues(dorv)) {
+        return 0;
+    }
+    values = _PyDictOrValues_GetValues(dorv);
+    n = keys != NULL ? keys->dk_nentries : 0;
+#else
+    values = *_PyObject_ValuesPointer(op);
+    n = keys != NULL ? keys->dk_nentries : 0;
+#endif
+    if (values == NULL || keys == NULL) {
+        return 0;
+    }
+    if (n > keys->dk_nentries) {
+        n = keys->dk_nentries;
+    }
+    PyDictUnicodeEntry *entries = DK_UNICODE_ENTRIES(keys);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *v = values->values[i];
+        if (v != NULL && entries[i].me_key != NULL) {
+            int rc = visit(entries[i].me_key, v, arg);
+            if (rc) {
+                return rc;
+            }
+        }
+    }
+#else
+    (void)op;
+    (void)visit;
+    (void)arg;
+#endif
+    return 0;
+}
+
+int
+gy_visit_frame_object(PyObject *frame, gy_rootproc visit, void *arg)
+{
+    unsigned long thread_id = 0;
+    int frame_no = -1;
+    PyFrameObject *f = (PyFrameObject *)frame;
+    VISIT_ROOT(f->f_back, "f_back");
+    VISIT_ROOT(f->f_trace, "f_trace");
+#if PY_VERSION_HEX >= 0x030B0000
+    /* As frame_traverse: the contents belong to the frame object only
+       once the frame has finished; before that the thread's stack (or
+       the generator) holds them. */
+    _PyInterpreterFrame *iframe = f->f_frame;
+    if (iframe == NULL || iframe->owner != FRAME_OWNED_BY_FRAME_OBJECT) {
+        return 0;
+    }
+#if PY_VERSION_HEX >= 0x030D0000
+    PyObject *code = iframe->f_executable;
+    VISIT_ROOT(code, "f_code");
+#else
+    PyObject *code = (PyObject *)iframe->f_code;
+    VISIT_ROOT(code, "f_code");
+#endif
+#if PY_VERSION_HEX >= 0x030C0000
+    VISIT_ROOT(iframe->f_funcobj, "f_func");
+#else
+    VISIT_ROOT(iframe->f_func, "f_func");
+#endif
+    VISIT_ROOT(iframe->f_locals, "f_locals");
+    int top = iframe->stacktop;
+    for (int i = 0; i < top; i++) {
+        PyObject *v = iframe->localsplus[i];
+        if (v != NULL) {
+            GyRootRef r = {"f_localsplus", 0, -1, i, code};
+            int rc = visit(v, &r, arg);
+            if (rc) {
+                return rc;
+            }
+        }
+    }
+#else
+    PyObject *code = (PyObject *)f->f_code;
+    VISIT_ROOT(code, "f_code");
+    VISIT_ROOT(f->f_builtins, "f_builtins");
+    VISIT_ROOT(f->f_globals, "f_globals");
+    VISIT_ROOT(f->f_locals, "f_locals");
+    int nslots = gy_code_nslots(code);
+    for (int i = 0; i < nslots; i++) {
+        PyObject *v = f->f_localsplus[i];
+        if (v != NULL) {
+            GyRootRef r = {"f_localsplus", 0, -1, i, code};
+            int rc = visit(v, &r, arg);
+            if (rc) {
+                return rc;
+            }
+        }
+    }
+    if (f->f_valuestack != NULL) {
+        for (int i = 0; i < f->f_stackdepth; i++) {
+            PyObject *v = f->f_valuestack[i];
+            if (v != NULL) {
+                GyRootRef r = {"f_localsplus", 0, -1, nslots + i, code};
+                int rc = visit(v, &r, arg);
+                if (rc) {
+                    return rc;
+                }
+            }
+        }
+    }
+#endif
+    return 0;
+}
+
+PyObject *
+gy_gen_code(PyObject *gen)
+{
+    if (!PyGen_Check(gen) && !PyCoro_CheckExact(gen)
+        && !PyAsyncGen_CheckExact(gen)) {
+        return NULL;
+    }
+#if PY_VERSION_HEX >= 0x030C0000
+    _PyInterpreterFrame *f = (_PyInterpreterFrame *)((PyGenObject *)gen)
+                                 ->gi_iframe;
+#if PY_VERSION_HEX >= 0x030D0000
+    return f->f_executable;
+#else
+    return (PyObject *)f->f_code;
+#endif
+#else
+    return (PyObject *)((PyGenObject *)gen)->gi_code;
+#endif
+}
+
+/* descrobject.c's layout, which no header exports. */
+typedef struct {
+    PyObject_HEAD
+    PyObject *mapping;
+} GyMappingProxy;
+
+PyObject *
+gy_mappingproxy_mapping(PyObject *proxy)
+{
+    return ((GyMappingProxy *)proxy)->mapping;
+}
+
+PyObject *
+gy_alloc_traceback(PyObject *op)
+{
+#if PY_VERSION_HEX >= 0x030B0000
+    size_t pre = _PyType_PreHeaderSize(Py_TYPE(op));
+#else
+    size_t pre = _PyObject_IS_GC(op) ? sizeof(PyGC_Head) : 0;
+#endif
+    /* Domain 0: the Python allocators' own. */
+    return _PyTraceMalloc_GetTraceback(0, (uintptr_t)op - pre);
 }

@@ -13,7 +13,21 @@ typedef struct GyRootRef {
     const char *member;
     unsigned long thread_id;
     int frame_no;
+    int slot;                  /* f_localsplus index, else -1 */
+    PyObject *code;            /* the frame's code object (borrowed) when
+                                  slot >= 0, for the variable's name */
 } GyRootRef;
+
+/* Kinds of a frame variable slot, for naming it. */
+typedef enum {
+    GY_SLOT_LOCAL,             /* .f_locals['name'] */
+    GY_SLOT_CELL,              /* cell or free variable: .f_locals ['name'] */
+    GY_SLOT_UNKNOWN
+} GySlotKind;
+
+/* The name (borrowed) and kind of slot i of a code object's frame
+ * variables, or NULL if i is out of range. */
+PyObject *gy_code_slot_name(PyObject *code, int i, GySlotKind *kind);
 
 /* Called once per root reference; nonzero stops the visit and is
  * returned. obj is borrowed and valid during the call. */
@@ -67,5 +81,48 @@ Py_ssize_t gy_fast_sizeof(PyObject *op);
 
 /* True if op's type keeps instance attributes in managed storage. */
 int gy_type_has_managed_dict(PyTypeObject *tp);
+
+/* Called once per object the cyclic collector tracks; nonzero stops the
+ * visit and is returned. obj is borrowed and valid during the call. */
+typedef int (*gy_gcobjproc)(PyObject *obj, void *arg);
+
+/* Visit every object the cyclic collector tracks, as gc.get_objects()
+ * lists them: the three generations, not the permanent one of
+ * gc.freeze(). fn must not allocate, free or untrack GC objects (Py_INCREF
+ * and tp_traverse are fine). Calls no Python code. */
+int gy_visit_gc_objects(gy_gcobjproc fn, void *arg);
+
+/* Called for each attribute an instance keeps outside any dict (3.11+
+ * inline or detached values): its name (a str) and value, both borrowed.
+ * Nonzero stops the visit and is returned. */
+typedef int (*gy_attrproc)(PyObject *name, PyObject *value, void *arg);
+
+/* Visit op's attributes held without a dict; nothing if it has a dict
+ * (or its type keeps none). Never creates the dict. */
+int gy_visit_inline_attrs(PyObject *op, gy_attrproc visit, void *arg);
+
+/* Visit the references a frame object holds, as its tp_traverse does,
+ * naming each as gy_visit_roots names frame contents ("f_back",
+ * "f_trace", "f_code", "f_globals", "f_builtins", "f_locals", "f_func",
+ * "f_localsplus" with the slot index; slots past the code's variables are
+ * its value stack). thread_id is 0 and frame_no -1. */
+int gy_visit_frame_object(PyObject *frame, gy_rootproc visit, void *arg);
+
+/* Number of variable slots (locals, cells, free variables) of a code
+ * object's frames; slots from there on are the value stack. */
+int gy_code_nslots(PyObject *code);
+
+/* The code object of a generator, coroutine or async generator
+ * (borrowed), or NULL. */
+PyObject *gy_gen_code(PyObject *gen);
+
+/* The mapping a mappingproxy wraps (borrowed). */
+PyObject *gy_mappingproxy_mapping(PyObject *proxy);
+
+/* The traceback tracemalloc recorded for op's allocation: a tuple of
+ * (filename, lineno), most recent first, or None; new reference. The
+ * block starts before the object (GC header and pre-header), which
+ * tracemalloc's own lookup gets wrong for 3.11 instances. */
+PyObject *gy_alloc_traceback(PyObject *op);
 
 #endif /* GY_PYINTERNALS_H */

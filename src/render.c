@@ -1,8 +1,9 @@
 /* render.c -- the exact text heapy prints: type names, row labels, object
- * renderings (byid), and the partition tables with their widths,
- * percentages, 100-column wrapping and paging footer. Reads partitions
- * (partition.c) and never changes them, except to fill in Id labels on
- * first print.
+ * renderings (byid), and the tables with their widths, percentages,
+ * 100-column wrapping and paging footer. Reads partitions (partition.c)
+ * and never changes them, except to fill in Id labels on first print.
+ * Stat tables (stat.c) are printed by the same page renderer, from plain
+ * row arrays.
  *
  * Formats (docs/architecture.md has the byte-level layout):
  *   SetFormat  "Partition of a set of N objects. Total size = S bytes."
@@ -11,10 +12,13 @@
  *   IdFormat   "Set of N <kind> objects. Total size = S bytes."
  *              ' Index     Size   %   Cumulative  %   ' + title
  *              '%6d %8d %5.1f %9d %5.1f ' + rendering
- * Percentages are Python's int('%.0f' % x) (binary halves to even) and
- * '%5.1f'; both are C printf, so C gives the same digits. Lines longer
- * than 100 columns are filled as textwrap does (wrap.c), continuation
- * lines indented to the label column.
+ *   DiffFormat "Summary of difference operation (A-B)." and totals, then
+ *              ' Index  Count     Size  Cumulative  % of B ' + title
+ *              '%6d %6d %8d %9d %9.3g ' + label
+ * Percentages are Python's int('%.0f' % x) (binary halves to even),
+ * '%5.1f' and '%9.3g'; all are C printf, so C gives the same digits.
+ * Lines longer than 100 columns are filled as textwrap does (wrap.c),
+ * continuation lines indented to the label column.
  *
  * Renderings that must ask an object for something (a module's name, a
  * code object's file) read C fields of exact builtin types where they
@@ -29,9 +33,8 @@
 #include "wrap.h"
 #include "frameobject.h"
 
+/* heapy's line_length (guppy/heapy/Part.py). */
 #define TABLE_WIDTH 100
-#define SET_INDENT 45
-#define ID_INDENT 38
 
 /* ------------------------------------------------------------------ */
 /* Type and module names */
@@ -471,48 +474,351 @@ gy_render_brief_one(GyState *state, PyObject *op, const GyOwners *owners)
 }
 
 /* ------------------------------------------------------------------ */
-/* Tables */
+/* Tables
+ *
+ * One page renderer, gy_render_page, prints every table heapy prints: a
+ * partition's (SetFormat, IdFormat) and a Stat's (the same two, plus
+ * DiffFormat). It reads rows through a callback, so a partition's rows,
+ * whose Id labels are rendered on first print, and a Stat's plain arrays
+ * go through the same lines of code. The layout follows heapy's printer:
+ * the title, then, if any row remains from `start`, the column header
+ * (an empty line when the totals are both 0) and the rows, each filled
+ * to 100 columns with continuation lines indented to its label; the
+ * whole text is finally stripped of trailing whitespace. */
+
+#define SET_HEADER " Index  Count   %     Size   % Cumulative  % "
+#define ID_HEADER " Index     Size   %   Cumulative  %   "
+#define DIFF_HEADER " Index  Count     Size  Cumulative  % of B "
+
+/* Python's '%*.*<code>' % x: PyOS_double_to_string, which, unlike C
+ * printf, ignores LC_NUMERIC. Falls back to printf only if out of
+ * memory, so it never fails. */
+static void
+format_double(char *buf, size_t cap, double x, char code, int prec,
+              int width)
+{
+    char *s = PyOS_double_to_string(x, code, prec, 0, NULL);
+    if (s == NULL) {
+        PyErr_Clear();
+        char fmt[16];
+        snprintf(fmt, sizeof(fmt), "%%*.%d%c", prec, code);
+        snprintf(buf, cap, fmt, width, x);
+        return;
+    }
+    snprintf(buf, cap, "%*s", width, s);
+    PyMem_Free(s);
+}
+
+/* int('%.0f' % (part * 100.0 / whole)); 0 when whole is 0 (heapy divides
+ * by zero there). */
+static long long
+percent0(int64_t part, int64_t whole)
+{
+    char buf[512];
+    double x = whole ? (double)part * 100.0 / (double)whole : 0.0;
+    format_double(buf, sizeof(buf), x, 'f', 0, 0);
+    return strtoll(buf, NULL, 10);
+}
 
 long
 gy_render_percent(Py_ssize_t part, Py_ssize_t whole)
 {
-    char buf[64];
-    double x = whole ? (double)part * 100.0 / (double)whole : 0.0;
-    snprintf(buf, sizeof(buf), "%.0f", x);
-    return strtol(buf, NULL, 10);
+    return (long)percent0(part, whole);
 }
 
-/* Append line to lines, filled to the table width; steals line. */
+/* DiffFormat's "% of B" column: '%9.3g' % (part * 100.0 / b_size), or
+ * '   (n.a.)' when B is empty. */
+static void
+percent_of_b(char *buf, size_t cap, int64_t part, int64_t b_size)
+{
+    if (b_size == 0) {
+        snprintf(buf, cap, "   (n.a.)");
+    }
+    else {
+        format_double(buf, cap, (double)part * 100.0 / (double)b_size, 'g',
+                      3, 9);
+    }
+}
+
+/* The title: one line, or DiffFormat's summary block. New reference. */
+static PyObject *
+table_title(const GyTable *t)
+{
+    const char *s = (t->count == 1) ? "" : "s";
+    switch (t->format) {
+    case GY_FORMAT_ID:
+        return PyUnicode_FromFormat(
+            "Set of %lld %U object%s. Total size = %lld bytes.",
+            (long long)t->count, t->kindname, s, (long long)t->size);
+    case GY_FORMAT_DIFF: {
+        /* Totals stay within GY_TABLE_LIMIT, so A's cannot overflow. */
+        char buf[512], pct[64];
+        percent_of_b(pct, sizeof(pct), t->size, t->b_size);
+        snprintf(buf, sizeof(buf),
+                 "Summary of difference operation (A-B).\n"
+                 "        Count     Size\n"
+                 "  A    %6lld %8lld\n"
+                 "  B    %6lld %8lld\n"
+                 "  A-B  %6lld %8lld  = %s %% of B\n%s",
+                 (long long)(t->count + t->b_count),
+                 (long long)(t->size + t->b_size),
+                 (long long)t->b_count, (long long)t->b_size,
+                 (long long)t->count, (long long)t->size, pct,
+                 (t->count || t->size)
+                     ? "\nDifferences by kind, largest absolute size diffs "
+                       "first."
+                     : "");
+        return PyUnicode_FromString(buf);
+    }
+    case GY_FORMAT_SET:
+    default:
+        return PyUnicode_FromFormat(
+            "Partition of a set of %lld object%s. Total size = %lld bytes.",
+            (long long)t->count, s, (long long)t->size);
+    }
+}
+
+/* The part of row i's line before its label; returns its length. */
+static size_t
+row_prefix(const GyTable *t, char *buf, size_t cap, Py_ssize_t i,
+           int64_t count, int64_t size, int64_t cumul)
+{
+    long long index = (long long)(t->index_base + i);
+    int n;
+    switch (t->format) {
+    case GY_FORMAT_ID: {
+        char sp[512], cp[512];
+        format_double(sp, sizeof(sp),
+                      t->size ? (double)size * 100.0 / (double)t->size : 0.0,
+                      'f', 1, 5);
+        format_double(cp, sizeof(cp),
+                      t->size ? (double)cumul * 100.0 / (double)t->size
+                              : 0.0,
+                      'f', 1, 5);
+        n = snprintf(buf, cap, "%6lld %8lld %s %9lld %s ", index,
+                     (long long)size, sp, (long long)cumul, cp);
+        break;
+    }
+    case GY_FORMAT_DIFF: {
+        char pct[64];
+        percent_of_b(pct, sizeof(pct), cumul, t->b_size);
+        n = snprintf(buf, cap, "%6lld %6lld %8lld %9lld %s ", index,
+                     (long long)count, (long long)size, (long long)cumul,
+                     pct);
+        break;
+    }
+    case GY_FORMAT_SET:
+    default:
+        n = snprintf(buf, cap, "%6lld %6lld %3lld %8lld %3lld %9lld %3lld ",
+                     index, (long long)count, percent0(count, t->count),
+                     (long long)size, percent0(size, t->size),
+                     (long long)cumul, percent0(cumul, t->size));
+        break;
+    }
+    return n < 0 ? 0 : ((size_t)n < cap ? (size_t)n : cap - 1);
+}
+
+/* Append filled (new reference, stolen) to lines. */
 static int
-append_line(PyObject *lines, PyObject *line, Py_ssize_t indent)
+append_steal(PyObject *lines, PyObject *line)
 {
     if (line == NULL) {
         return -1;
     }
-    PyObject *filled = gy_wrap_fill(line, TABLE_WIDTH, indent);
+    int rc = PyList_Append(lines, line);
     Py_DECREF(line);
-    if (filled == NULL) {
-        return -1;
-    }
-    int rc = PyList_Append(lines, filled);
-    Py_DECREF(filled);
     return rc;
 }
 
-static PyObject *
-format_count_label(const char *fmt1, Py_ssize_t n, PyObject *kind,
-                   Py_ssize_t size)
+/* The label's lines after its first: each is filled as heapy does it,
+ * textwrap.wrap(line, 100, initial_indent=ind, subsequent_indent=ind).
+ * gy_wrap_fill has no initial indent, and labels holding a newline are
+ * rare (hand-written files, odd class names), so this calls textwrap. */
+static int
+append_label_tail(PyObject *lines, PyObject *tail, Py_ssize_t indent)
 {
-    if (kind != NULL) {
-        return PyUnicode_FromFormat("Set of %zd %U object%s. Total size = "
-                                    "%zd bytes.", n, kind,
-                                    n == 1 ? "" : "s", size);
+    PyObject *textwrap = NULL, *wrap = NULL, *parts = NULL, *ind = NULL;
+    PyObject *kw = NULL, *args = NULL;
+    int rc = -1;
+    textwrap = PyImport_ImportModule("textwrap");
+    wrap = textwrap ? PyObject_GetAttrString(textwrap, "wrap") : NULL;
+    ind = PyUnicode_FromString("\n");
+    parts = (wrap && ind) ? PyUnicode_Split(tail, ind, -1) : NULL;
+    Py_XSETREF(ind, parts ? PyUnicode_New(indent, 127) : NULL);
+    if (parts == NULL || ind == NULL) {
+        goto done;
     }
-    return PyUnicode_FromFormat(fmt1, n, n == 1 ? "" : "s", size);
+    for (Py_ssize_t k = 0; k < indent; k++) {
+        PyUnicode_WRITE(PyUnicode_1BYTE_KIND, PyUnicode_DATA(ind), k, ' ');
+    }
+    kw = Py_BuildValue("{s:i,s:O,s:O}", "width", TABLE_WIDTH,
+                       "initial_indent", ind, "subsequent_indent", ind);
+    if (kw == NULL) {
+        goto done;
+    }
+    for (Py_ssize_t k = 0; k < PyList_GET_SIZE(parts); k++) {
+        Py_XSETREF(args, PyTuple_Pack(1, PyList_GET_ITEM(parts, k)));
+        PyObject *wrapped = args ? PyObject_Call(wrap, args, kw) : NULL;
+        if (wrapped == NULL) {
+            goto done;
+        }
+        if (!PyList_Check(wrapped)) {
+            Py_DECREF(wrapped);
+            PyErr_SetString(PyExc_TypeError, "textwrap.wrap: not a list");
+            goto done;
+        }
+        for (Py_ssize_t j = 0; j < PyList_GET_SIZE(wrapped); j++) {
+            if (PyList_Append(lines, PyList_GET_ITEM(wrapped, j)) < 0) {
+                Py_DECREF(wrapped);
+                goto done;
+            }
+        }
+        Py_DECREF(wrapped);
+    }
+    rc = 0;
+done:
+    Py_XDECREF(textwrap);
+    Py_XDECREF(wrap);
+    Py_XDECREF(parts);
+    Py_XDECREF(ind);
+    Py_XDECREF(kw);
+    Py_XDECREF(args);
+    return rc;
+}
+
+/* Append row lines: prefix + the label's first line, filled with the
+ * continuation indent at the label column (the prefix's length: wider
+ * numbers push it right), then the label's further lines. */
+static int
+append_row(PyObject *lines, const char *prefix, size_t plen, PyObject *label)
+{
+    Py_ssize_t len = PyUnicode_GET_LENGTH(label);
+    Py_ssize_t nl = PyUnicode_FindChar(label, '\n', 0, len, 1);
+    PyObject *first = NULL, *line = NULL, *tail = NULL;
+    int rc = -1;
+    if (nl == -2) {
+        return -1;
+    }
+    first = nl < 0 ? Py_NewRef(label) : PyUnicode_Substring(label, 0, nl);
+    line = first ? PyUnicode_FromFormat("%s%U", prefix, first) : NULL;
+    if (line == NULL
+        || append_steal(lines, gy_wrap_fill(line, TABLE_WIDTH,
+                                            (Py_ssize_t)plen)) < 0) {
+        goto done;
+    }
+    if (nl >= 0) {
+        tail = PyUnicode_Substring(label, nl + 1, len);
+        if (tail == NULL
+            || append_label_tail(lines, tail, (Py_ssize_t)plen) < 0) {
+            goto done;
+        }
+    }
+    rc = 0;
+done:
+    Py_XDECREF(first);
+    Py_XDECREF(line);
+    Py_XDECREF(tail);
+    return rc;
+}
+
+static const char *
+table_header(GyFormat format)
+{
+    switch (format) {
+    case GY_FORMAT_ID:
+        return ID_HEADER;
+    case GY_FORMAT_DIFF:
+        return DIFF_HEADER;
+    case GY_FORMAT_SET:
+    default:
+        return SET_HEADER;
+    }
+}
+
+PyObject *
+gy_render_page(const GyTable *t, Py_ssize_t start, Py_ssize_t maxrows,
+               int title)
+{
+    PyObject *lines = PyList_New(0), *joined = NULL, *result = NULL;
+    PyObject *label = NULL;
+    if (lines == NULL) {
+        return NULL;
+    }
+    if (title && append_steal(lines, table_title(t)) < 0) {
+        goto done;
+    }
+    /* A page that would start at the last row shows nothing when it
+       follows another page: that page printed the row in place of a
+       footer saying "<1 more rows>" (pages start every MAX_MORE_LINES
+       rows, guppy/heapy/OutputHandling.py). */
+    int shown_already = !title && start > 0 && t->nrows - start == 1;
+    if (start < 0) {
+        start = 0;
+    }
+    if (start < t->nrows && !shown_already) {
+        const char *hdr = table_header(t->format);
+        if (t->count != 0 || t->size != 0) {
+            PyObject *h = PyUnicode_FromFormat("%s%U", hdr, t->kindheader);
+            if (h == NULL
+                || append_steal(lines, gy_wrap_fill(h, TABLE_WIDTH,
+                                                    (Py_ssize_t)strlen(hdr)))
+                       < 0) {
+                Py_XDECREF(h);
+                goto done;
+            }
+            Py_DECREF(h);
+        }
+        else if (append_steal(lines, PyUnicode_New(0, 0)) < 0) {
+            goto done;
+        }
+        Py_ssize_t stop = t->nrows;
+        if (maxrows >= 0 && t->nrows - start > maxrows + 1) {
+            stop = start + maxrows;
+        }
+        int64_t cumul = t->cumul_before, count, size;
+        for (Py_ssize_t i = 0; i < start; i++) {
+            if (t->row(t->ctx, i, &count, &size, NULL) < 0) {
+                goto done;
+            }
+            cumul += size;
+        }
+        for (Py_ssize_t i = start; i < stop; i++) {
+            char prefix[1280];
+            if (t->row(t->ctx, i, &count, &size, &label) < 0) {
+                goto done;
+            }
+            cumul += size;
+            size_t plen = row_prefix(t, prefix, sizeof(prefix), i, count,
+                                     size, cumul);
+            if (append_row(lines, prefix, plen, label) < 0) {
+                goto done;
+            }
+            Py_CLEAR(label);
+        }
+        if (stop < t->nrows
+            && append_steal(lines, PyUnicode_FromFormat(
+                                       "<%zd more rows. Type e.g. '_.more' "
+                                       "to view.>", t->nrows - stop)) < 0) {
+            goto done;
+        }
+    }
+    PyObject *nl = PyUnicode_FromString("\n");
+    if (nl != NULL) {
+        joined = PyUnicode_Join(nl, lines);
+        Py_DECREF(nl);
+    }
+    if (joined != NULL) {
+        result = PyObject_CallMethod(joined, "rstrip", NULL);
+    }
+done:
+    Py_XDECREF(label);
+    Py_XDECREF(joined);
+    Py_DECREF(lines);
+    return result;
 }
 
 /* The Clodo label of every row of an Id partition if they share one,
- * else NULL ("<mixed>"); new reference. */
+ * else NULL (*mixed set, or no rows); new reference. */
 static PyObject *
 id_common_kind(GyState *state, GyPartition *p, GyNodes *nodes, int *mixed)
 {
@@ -532,141 +838,128 @@ id_common_kind(GyState *state, GyPartition *p, GyNodes *nodes, int *mixed)
     return gy_classify_label(state, GY_BY_CLODO, first, p->rows[0].example);
 }
 
+int
+gy_render_id_header(GyState *state, GyPartition *p, GyNodes *nodes,
+                    PyObject **kindname, PyObject **coltitle, int *mixed)
+{
+    *kindname = *coltitle = NULL;
+    PyObject *kind = id_common_kind(state, p, nodes, mixed);
+    if (kind == NULL && PyErr_Occurred()) {
+        return -1;
+    }
+    if (kind != NULL) {
+        *kindname = PyUnicode_FromFormat("<%U>", kind);
+        Py_DECREF(kind);
+    }
+    else {
+        *kindname = PyUnicode_FromString("<mixed>");
+    }
+    if (*kindname == NULL) {
+        return -1;
+    }
+    if (*mixed || p->nrows == 0) {
+        *coltitle = PyUnicode_FromString("Brief");
+    }
+    else {
+        *coltitle = gy_render_object_title(state, p->rows[0].example,
+                                           nodes->owners);
+    }
+    if (*coltitle == NULL) {
+        Py_CLEAR(*kindname);
+        return -1;
+    }
+    return 0;
+}
+
+PyObject *
+gy_render_id_label(GyState *state, GyPartition *p, GyNodes *nodes,
+                   Py_ssize_t i, int mixed)
+{
+    PyObject *label = gy_partition_label(state, p, nodes, i); /* borrowed */
+    if (label == NULL) {
+        return NULL;
+    }
+    if (!mixed) {
+        return Py_NewRef(label);
+    }
+    PyObject *example = p->rows[i].example;
+    PyObject *k = gy_classify_label(
+        state, GY_BY_CLODO,
+        gy_classify_key(GY_BY_CLODO, example, 0, nodes->owners, NULL),
+        example);
+    if (k == NULL) {
+        return NULL;
+    }
+    PyObject *r = PyUnicode_FromFormat("%U: %U", k, label);
+    Py_DECREF(k);
+    return r;
+}
+
+/* Rows of a partition, for gy_render_page. */
+typedef struct PartRows {
+    GyState *state;
+    GyPartition *p;
+    GyNodes *nodes;
+    int mixed;
+} PartRows;
+
+static int
+part_row(void *ctx, Py_ssize_t i, int64_t *count, int64_t *size,
+         PyObject **label)
+{
+    PartRows *r = ctx;
+    GyRow *row = &r->p->rows[i];
+    *count = row->count;
+    *size = row->size;
+    if (label == NULL) {
+        return 0;
+    }
+    if (r->p->by == GY_BY_ID) {
+        *label = gy_render_id_label(r->state, r->p, r->nodes, i, r->mixed);
+    }
+    else {
+        PyObject *l = gy_partition_label(r->state, r->p, r->nodes, i);
+        *label = l ? Py_NewRef(l) : NULL;
+    }
+    return *label ? 0 : -1;
+}
+
 PyObject *
 gy_render_table(GyState *state, GyPartition *p, GyNodes *nodes,
                 Py_ssize_t start, Py_ssize_t maxrows, int title,
                 Py_ssize_t index_base, Py_ssize_t cumul_before)
 {
-    int is_id = p->by == GY_BY_ID;
-    Py_ssize_t indent = is_id ? ID_INDENT : SET_INDENT;
-    PyObject *lines = PyList_New(0);
-    PyObject *kind = NULL, *coltitle = NULL, *result = NULL;
-    int mixed = 0;
-    if (lines == NULL) {
-        return NULL;
+    PartRows rows = {state, p, nodes, 0};
+    PyObject *kindname = NULL, *kindheader = NULL, *result = NULL;
+    GyTable t = {
+        .format = GY_FORMAT_SET,
+        .count = p->count,
+        .size = p->size,
+        .nrows = p->nrows,
+        .index_base = index_base,
+        .cumul_before = cumul_before,
+        .row = part_row,
+        .ctx = &rows,
+    };
+    if (p->by == GY_BY_ID) {
+        t.format = GY_FORMAT_ID;
+        if (gy_render_id_header(state, p, nodes, &kindname, &kindheader,
+                                &rows.mixed) < 0) {
+            return NULL;
+        }
     }
-    if (!title && start >= p->nrows) {
-        /* Paged past the end: nothing, not even the header. */
-        Py_DECREF(lines);
-        return PyUnicode_New(0, 0);
-    }
-    if (is_id) {
-        kind = id_common_kind(state, p, nodes, &mixed);
-        if (kind == NULL && PyErr_Occurred()) {
-            goto done;
-        }
-        if (mixed || p->nrows == 0) {
-            coltitle = PyUnicode_FromString("Brief");
-        }
-        else {
-            coltitle = gy_render_object_title(state, p->rows[0].example,
-                                              nodes->owners);
-        }
-        if (coltitle == NULL) {
+    else {
+        kindname = PyUnicode_New(0, 0);
+        kindheader = Py_NewRef(p->header);
+        if (kindname == NULL || kindheader == NULL) {
             goto done;
         }
     }
-    if (title) {
-        PyObject *line;
-        if (is_id) {
-            PyObject *k = kind ? PyUnicode_FromFormat("<%U>", kind)
-                               : PyUnicode_FromString("<mixed>");
-            if (k == NULL) {
-                goto done;
-            }
-            line = format_count_label(NULL, p->count, k, p->size);
-            Py_DECREF(k);
-        }
-        else {
-            line = format_count_label(
-                "Partition of a set of %zd object%s. Total size = %zd bytes.",
-                p->count, NULL, p->size);
-        }
-        if (append_line(lines, line, 0) < 0) {
-            goto done;
-        }
-    }
-    if (p->count != 0 || p->size != 0) {
-        PyObject *hdr;
-        if (is_id) {
-            hdr = PyUnicode_FromFormat(" Index     Size   %%   Cumulative  "
-                                       "%%   %U", coltitle);
-        }
-        else {
-            hdr = PyUnicode_FromFormat(" Index  Count   %%     Size   %% "
-                                       "Cumulative  %% %s",
-                                       gy_classify_header(p->by));
-        }
-        if (append_line(lines, hdr, 0) < 0) {
-            goto done;
-        }
-    }
-    Py_ssize_t stop = p->nrows;
-    if (maxrows >= 0 && p->nrows - start > maxrows + 1) {
-        stop = start + maxrows;
-    }
-    Py_ssize_t cumul = cumul_before;
-    for (Py_ssize_t i = 0; i < start && i < p->nrows; i++) {
-        cumul += p->rows[i].size;
-    }
-    for (Py_ssize_t i = start; i < stop; i++) {
-        GyRow *row = &p->rows[i];
-        char prefix[160];
-        cumul += row->size;
-        PyObject *label = gy_partition_label(state, p, nodes, i);
-        if (label == NULL) {
-            goto done;
-        }
-        if (is_id) {
-            double sp = p->size ? row->size * 100.0 / p->size : 0.0;
-            double cp = p->size ? cumul * 100.0 / p->size : 0.0;
-            snprintf(prefix, sizeof(prefix), "%6zd %8zd %5.1f %9zd %5.1f ",
-                     index_base + i, row->size, sp, cumul, cp);
-        }
-        else {
-            snprintf(prefix, sizeof(prefix),
-                     "%6zd %6zd %3ld %8zd %3ld %9zd %3ld ", index_base + i,
-                     row->count, gy_render_percent(row->count, p->count),
-                     row->size, gy_render_percent(row->size, p->size), cumul,
-                     gy_render_percent(cumul, p->size));
-        }
-        PyObject *line;
-        if (is_id && mixed) {
-            PyObject *k = gy_classify_label(
-                state, GY_BY_CLODO,
-                gy_classify_key(GY_BY_CLODO, row->example, 0, nodes->owners,
-                                NULL),
-                row->example);
-            if (k == NULL) {
-                goto done;
-            }
-            line = PyUnicode_FromFormat("%s%U: %U", prefix, k, label);
-            Py_DECREF(k);
-        }
-        else {
-            line = PyUnicode_FromFormat("%s%U", prefix, label);
-        }
-        if (append_line(lines, line, indent) < 0) {
-            goto done;
-        }
-    }
-    if (stop < p->nrows) {
-        PyObject *footer = PyUnicode_FromFormat(
-            "<%zd more rows. Type e.g. '_.more' to view.>", p->nrows - stop);
-        if (footer == NULL || PyList_Append(lines, footer) < 0) {
-            Py_XDECREF(footer);
-            goto done;
-        }
-        Py_DECREF(footer);
-    }
-    PyObject *nl = PyUnicode_FromString("\n");
-    if (nl != NULL) {
-        result = PyUnicode_Join(nl, lines);
-        Py_DECREF(nl);
-    }
+    t.kindname = kindname;
+    t.kindheader = kindheader;
+    result = gy_render_page(&t, start, maxrows, title);
 done:
-    Py_XDECREF(kind);
-    Py_XDECREF(coltitle);
-    Py_DECREF(lines);
+    Py_XDECREF(kindname);
+    Py_XDECREF(kindheader);
     return result;
 }

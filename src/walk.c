@@ -48,8 +48,8 @@ typedef struct Walker {
     PyObject **stack;
     Py_ssize_t depth;
     Py_ssize_t capacity;
-    GyPtrMap facts;            /* type -> facts */
-    GyPtrCache facts_cache;    /* recent entries of facts */
+    GyReferents facts;         /* type -> facts */
+    GyEdgeLog *log;            /* if set, every edge followed is logged */
     GyOwners *owners;
     PyObject **hidden;         /* hidden objects marked, to unmark */
     Py_ssize_t nhidden;
@@ -60,10 +60,10 @@ typedef struct Walker {
 /* Type facts */
 
 static uintptr_t
-facts_compute(Walker *w, PyTypeObject *tp)
+facts_compute(GyReferents *r, PyTypeObject *tp)
 {
     uintptr_t f = FACT_KNOWN;
-    if (PyType_IsSubtype(tp, w->state->hidden_type)) {
+    if (PyType_IsSubtype(tp, r->state->hidden_type)) {
         return f | FACT_HIDDEN;
     }
     if (tp->tp_flags & Py_TPFLAGS_TYPE_SUBCLASS) {
@@ -89,21 +89,21 @@ facts_compute(Walker *w, PyTypeObject *tp)
 
 /* Facts of tp, or 0 with MemoryError. */
 static inline uintptr_t
-type_facts(Walker *w, PyTypeObject *tp)
+type_facts(GyReferents *r, PyTypeObject *tp)
 {
     uintptr_t f;
-    if (gy_ptrcache_get(&w->facts_cache, tp, &f)) {
+    if (gy_ptrcache_get(&r->cache, tp, &f)) {
         return f;
     }
     int added;
-    uintptr_t *slot = gy_ptrmap_slot(&w->facts, tp, &added);
+    uintptr_t *slot = gy_ptrmap_slot(&r->facts, tp, &added);
     if (slot == NULL) {
         return 0;
     }
     if (added) {
-        *slot = facts_compute(w, tp);
+        *slot = facts_compute(r, tp);
     }
-    gy_ptrcache_put(&w->facts_cache, tp, *slot);
+    gy_ptrcache_put(&r->cache, tp, *slot);
     return *slot;
 }
 
@@ -140,7 +140,7 @@ walk_reach(PyObject *op, void *arg)
     if (added <= 0) {
         return added;
     }
-    uintptr_t f = type_facts(w, Py_TYPE(op));
+    uintptr_t f = type_facts(&w->facts, Py_TYPE(op));
     if (f == 0) {
         return -1;
     }
@@ -165,6 +165,17 @@ walk_reach(PyObject *op, void *arg)
     return 0;
 }
 
+/* visitproc: log the edge, then reach op. */
+static int
+walk_reach_logged(PyObject *op, void *arg)
+{
+    Walker *w = arg;
+    if (gy_edgelog_append(w->log, (uintptr_t)op) < 0) {
+        return -1;
+    }
+    return walk_reach(op, arg);
+}
+
 static int
 walk_root(PyObject *op, const GyRootRef *ref, void *arg)
 {
@@ -176,7 +187,13 @@ static int
 walk_is_own_frame(PyObject *globals, void *arg)
 {
     Walker *w = arg;
-    PyObject *own = w->state->own_globals;
+    return gy_own_globals(w->state, globals);
+}
+
+int
+gy_own_globals(GyState *state, PyObject *globals)
+{
+    PyObject *own = state->own_globals;
     Py_ssize_t n = PyList_GET_SIZE(own);
     for (Py_ssize_t i = 0; i < n; i++) {
         if (PyList_GET_ITEM(own, i) == globals) {
@@ -187,24 +204,59 @@ walk_is_own_frame(PyObject *globals, void *arg)
 }
 
 static int
-walk_dict(PyObject *dict, Walker *w)
+visit_dict_items(PyObject *dict, visitproc visit, void *arg)
 {
     Py_ssize_t pos = 0;
     PyObject *key, *value;
     while (PyDict_Next(dict, &pos, &key, &value)) {
-        if (walk_reach(key, w) < 0 || walk_reach(value, w) < 0) {
-            return -1;
+        int rc = visit(key, arg);
+        if (rc == 0) {
+            rc = visit(value, arg);
+        }
+        if (rc) {
+            return rc;
         }
     }
     return 0;
+}
+
+/* Call visit on every reference of op, whose type facts are f. */
+static int
+visit_by_facts(PyObject *op, uintptr_t f, visitproc visit, void *arg)
+{
+    PyTypeObject *tp = Py_TYPE(op);
+    switch (f & TRAV_MASK) {
+    case TRAV_TP:
+        return tp->tp_traverse(op, visit, arg);
+    case TRAV_DICT: {
+        int rc = visit_dict_items(op, visit, arg);
+        return rc ? rc : tp->tp_traverse(op, visit, arg);
+    }
+    case TRAV_CODE:
+        return gy_visit_code(op, visit, arg);
+    case TRAV_TYPE: {
+        PyTypeObject *t = (PyTypeObject *)op;
+        int rc = gy_visit_type(t, visit, arg);
+        if (rc) {
+            return rc;
+        }
+        /* A metaclass's own slots and dict: its tp_traverse ends in
+           type_traverse, which is safe on heap types only. */
+        if (tp != &PyType_Type && (t->tp_flags & Py_TPFLAGS_HEAPTYPE)) {
+            return tp->tp_traverse(op, visit, arg);
+        }
+        return 0;
+    }
+    default:
+        return 0;
+    }
 }
 
 /* Follow every reference of op. */
 static int
 walk_expand(Walker *w, PyObject *op)
 {
-    PyTypeObject *tp = Py_TYPE(op);
-    uintptr_t f = type_facts(w, tp);
+    uintptr_t f = type_facts(&w->facts, Py_TYPE(op));
     if (f == 0) {
         return -1;
     }
@@ -218,35 +270,86 @@ walk_expand(Walker *w, PyObject *op)
             return -1;
         }
     }
-    switch (f & TRAV_MASK) {
-    case TRAV_TP:
-        return tp->tp_traverse(op, walk_reach, w);
-    case TRAV_DICT:
-        if (walk_dict(op, w) < 0) {
+    if ((f & TRAV_MASK) == TRAV_TYPE
+        && record_owner(w, gy_peek_type_dict((PyTypeObject *)op), op) < 0) {
+        return -1;
+    }
+    if (w->log != NULL) {
+        if (gy_edgelog_append(w->log, (uintptr_t)op | 1) < 0) {
             return -1;
         }
-        return tp->tp_traverse(op, walk_reach, w);
-    case TRAV_CODE:
-        return gy_visit_code(op, walk_reach, w);
-    case TRAV_TYPE: {
-        PyTypeObject *t = (PyTypeObject *)op;
-        PyObject *dict = gy_peek_type_dict(t);
-        if (record_owner(w, dict, op) < 0) {
-            return -1;
-        }
-        if (gy_visit_type(t, walk_reach, w)) {
-            return -1;
-        }
-        /* A metaclass's own slots and dict: its tp_traverse ends in
-           type_traverse, which is safe on heap types only. */
-        if (tp != &PyType_Type && (t->tp_flags & Py_TPFLAGS_HEAPTYPE)) {
-            return tp->tp_traverse(op, walk_reach, w);
-        }
+        return visit_by_facts(op, f, walk_reach_logged, w);
+    }
+    return visit_by_facts(op, f, walk_reach, w);
+}
+
+/* ------------------------------------------------------------------ */
+/* The edge log */
+
+int
+gy_edgelog_grow(GyEdgeLog *log)
+{
+    if (log->nblocks == log->blocks_cap
+        && gy_grow(&log->blocks, &log->blocks_cap, log->nblocks + 1,
+                   sizeof(uintptr_t *)) < 0) {
+        return -1;
+    }
+    uintptr_t *b = gy_alloc_array(GY_EDGELOG_BLOCK, sizeof(uintptr_t));
+    if (b == NULL) {
+        return -1;
+    }
+    log->blocks[log->nblocks++] = b;
+    log->cur = b;
+    log->end = b + GY_EDGELOG_BLOCK;
+    return 0;
+}
+
+void
+gy_edgelog_fini(GyEdgeLog *log)
+{
+    for (Py_ssize_t i = 0; i < log->nblocks; i++) {
+        PyMem_Free(log->blocks[i]);
+    }
+    PyMem_Free(log->blocks);
+    memset(log, 0, sizeof(*log));
+}
+
+/* ------------------------------------------------------------------ */
+/* Referents, for the graph (graph.c) */
+
+int
+gy_referents_init(GyReferents *r, GyState *state)
+{
+    memset(r, 0, sizeof(*r));
+    r->state = state;
+    return gy_ptrmap_init(&r->facts, 1024);
+}
+
+void
+gy_referents_fini(GyReferents *r)
+{
+    gy_ptrmap_fini(&r->facts);
+    memset(&r->cache, 0, sizeof(r->cache));
+}
+
+int
+gy_referents_hidden(GyReferents *r, PyObject *op)
+{
+    uintptr_t f = type_facts(r, Py_TYPE(op));
+    return f == 0 ? -1 : (f & FACT_HIDDEN) != 0;
+}
+
+int
+gy_referents_visit(GyReferents *r, PyObject *op, visitproc visit, void *arg)
+{
+    uintptr_t f = type_facts(r, Py_TYPE(op));
+    if (f == 0) {
+        return -1;
+    }
+    if (f & FACT_HIDDEN) {
         return 0;
     }
-    default:
-        return 0;
-    }
+    return visit_by_facts(op, f, visit, arg);
 }
 
 static void
@@ -268,7 +371,7 @@ walker_fini(Walker *w)
         gy_markset_foreach(&w->marks, walk_release);
     }
     gy_markset_fini(&w->marks);
-    gy_ptrmap_fini(&w->facts);
+    gy_referents_fini(&w->facts);
     PyMem_Free(w->stack);
     PyMem_Free(w->hidden);
     gy_owners_decref(w->owners);
@@ -278,12 +381,13 @@ walker_fini(Walker *w)
 }
 
 static int
-walker_run(Walker *w, GyState *state)
+walker_run_log(Walker *w, GyState *state, GyEdgeLog *log)
 {
     memset(w, 0, sizeof(*w));
     w->state = state;
+    w->log = log;
     if (gy_markset_init(&w->marks) < 0
-        || gy_ptrmap_init(&w->facts, 1024) < 0
+        || gy_referents_init(&w->facts, state) < 0
         || (w->owners = gy_owners_new()) == NULL) {
         return -1;
     }
@@ -317,12 +421,24 @@ walker_run(Walker *w, GyState *state)
     return 0;
 }
 
+static int
+walker_run(Walker *w, GyState *state)
+{
+    return walker_run_log(w, state, NULL);
+}
+
 int
 gy_walk_heap(GyState *state, GyWalkResult *out)
 {
+    return gy_walk_heap_logged(state, out, NULL);
+}
+
+int
+gy_walk_heap_logged(GyState *state, GyWalkResult *out, GyEdgeLog *log)
+{
     Walker w;
     memset(out, 0, sizeof(*out));
-    if (walker_run(&w, state) < 0) {
+    if (walker_run_log(&w, state, log) < 0) {
         walker_fini(&w);
         return -1;
     }
@@ -365,4 +481,453 @@ gy_walk_owners(GyState *state)
     w.owners = NULL;
     walker_fini(&w);                /* drops the references to the nodes */
     return o;
+}
+
+/* ------------------------------------------------------------------ */
+/* The unreachable heap (hp.heapu)
+ *
+ * Objects that are alive but that no chain of references from the roots
+ * reaches: kept alive by a reference count nothing visible accounts for
+ * (a C static, a cache inside an extension, a leaked reference), or
+ * cyclic garbage not yet collected.
+ *
+ * Two passes over one GyMarkSet (marks):
+ *   1. Mark everything the roots reach. Unlike gy_walk_heap, this pass
+ *      sees through the profiler: it expands hidden objects and walks its
+ *      own frames, so an object that only a set or the session holds
+ *      counts as reachable (it is: the program holds the set). No
+ *      references are taken.
+ *   2. For every object the collector tracks that pass 1 did not mark,
+ *      take it and everything it reaches that is not marked yet: that
+ *      closure is the result. Hidden objects are marked and expanded but
+ *      not reported; they are listed in w.hidden (no reference taken).
+ *      The result's members are also marked in a second set (found),
+ *      which yields them sorted and holds the references taken.
+ * With rma false pass 1 is skipped and every tracked object seeds pass 2.
+ * Tuples and dicts that a collection would untrack are not seeds
+ * (heapu_stays_tracked), so the seeds are the objects gc.get_objects()
+ * lists after gc.collect().
+ *
+ * Then, if asked, whether cyclic garbage is among them (heapu_garbage):
+ * guppy3 runs gc.collect() twice before looking, which on a big heap costs
+ * more than the whole walk. All cyclic garbage is unreachable, so it is
+ * here if anywhere; the facade collects only when this finds some, and
+ * the answer is then the same as guppy3's.
+ *
+ * Cost: pass 1 is a heap walk without reference counting; pass 2 one
+ * bitmap test per tracked object plus O(result + its edges); the garbage
+ * check O(result + its edges). Memory: the bitmaps and the stack, as
+ * gy_walk_heap, plus a table over the tracked objects of the result.
+ */
+
+typedef struct HeapuWalker {
+    Walker w;                  /* marks: reached or seen; stack; facts;
+                                  hidden: hidden objects of pass 2 */
+    GyMarkSet found;           /* the result: each member holds a ref */
+    GyPtrMap refs;             /* garbage check: object -> references */
+} HeapuWalker;
+
+/* Every reference of op, given its type's facts f. Hidden objects (no
+ * TRAV bits in their facts) are expanded through tp_traverse. */
+static int
+heapu_edges(PyObject *op, uintptr_t f, visitproc visit, void *arg)
+{
+    if (f & FACT_HIDDEN) {
+        traverseproc trav = Py_TYPE(op)->tp_traverse;
+        return trav != NULL ? trav(op, visit, arg) : 0;
+    }
+    return visit_by_facts(op, f, visit, arg);
+}
+
+/* visitproc of pass 1: mark op as reachable. 0, or -1 with MemoryError. */
+static int
+heapu_mark(PyObject *op, void *arg)
+{
+    HeapuWalker *hw = arg;
+    int added = gy_markset_add(&hw->w.marks, op);
+    if (added <= 0) {
+        return added;
+    }
+    uintptr_t f = type_facts(&hw->w.facts, Py_TYPE(op));
+    if (f == 0) {
+        return -1;
+    }
+    if ((f & TRAV_MASK) != TRAV_NONE || (f & FACT_HIDDEN)) {
+        return walk_push(&hw->w, op);
+    }
+    return 0;
+}
+
+static int
+heapu_mark_root(PyObject *op, const GyRootRef *ref, void *arg)
+{
+    (void)ref;
+    return heapu_mark(op, arg);
+}
+
+/* Pass 1 walks the profiler's frames too: what they hold is reachable. */
+static int
+heapu_no_own_frames(PyObject *globals, void *arg)
+{
+    (void)globals;
+    (void)arg;
+    return 0;
+}
+
+/* visitproc of pass 2: op is reached from an unreachable object. Unless
+ * reachable or seen already, it joins the result, or w.hidden if it is
+ * the profiler's own. */
+static int
+heapu_take(PyObject *op, void *arg)
+{
+    HeapuWalker *hw = arg;
+    Walker *w = &hw->w;
+    int added = gy_markset_add(&w->marks, op);
+    if (added <= 0) {
+        return added;
+    }
+    uintptr_t f = type_facts(&w->facts, Py_TYPE(op));
+    if (f == 0) {
+        return -1;
+    }
+    if (f & FACT_HIDDEN) {
+        if (w->nhidden == w->hidden_cap
+            && gy_grow(&w->hidden, &w->hidden_cap, w->nhidden + 1,
+                       sizeof(PyObject *)) < 0) {
+            return -1;
+        }
+        w->hidden[w->nhidden++] = op;
+        return Py_TYPE(op)->tp_traverse != NULL ? walk_push(w, op) : 0;
+    }
+    if (gy_markset_add(&hw->found, op) < 0) {
+        return -1;
+    }
+    Py_INCREF(op);              /* the result's; found owns it from now */
+    if ((f & TRAV_MASK) != TRAV_NONE
+        || (f & (FACT_DICT_OWNER | FACT_MODULE))) {
+        return walk_push(w, op);
+    }
+    return 0;
+}
+
+/* Record that op owns dict, if dict is not reachable: only dicts the
+ * result holds may be named in its owner map (it borrows them). */
+static int
+heapu_record_owner(HeapuWalker *hw, PyObject *dict, PyObject *op)
+{
+    if (dict == NULL
+        || (gy_markset_contains(&hw->w.marks, dict)
+            && !gy_markset_contains(&hw->found, dict))) {
+        return 0;
+    }
+    return record_owner(&hw->w, dict, op);
+}
+
+/* Expand every object on the stack with visit until the stack is empty;
+ * in pass 2 (visit == heapu_take) also record dict owners. */
+static int
+heapu_drain(HeapuWalker *hw, visitproc visit)
+{
+    Walker *w = &hw->w;
+    /* Invariant: every object marked by this pass that has references is
+       on the stack or has been expanded. */
+    while (w->depth > 0) {
+        PyObject *op = w->stack[--w->depth];
+        uintptr_t f = type_facts(&w->facts, Py_TYPE(op));
+        if (f == 0) {
+            return -1;
+        }
+        if (visit == heapu_take) {
+            PyObject *dict = NULL;
+            if (f & FACT_MODULE) {
+                dict = PyModule_GetDict(op);
+            }
+            else if (f & FACT_DICT_OWNER) {
+                dict = gy_peek_dict(op);
+            }
+            else if ((f & TRAV_MASK) == TRAV_TYPE) {
+                dict = gy_peek_type_dict((PyTypeObject *)op);
+            }
+            if (heapu_record_owner(hw, dict, op) < 0) {
+                return -1;
+            }
+        }
+        if (heapu_edges(op, f, visit, hw)) {
+            if (!PyErr_Occurred()) {
+                PyErr_SetString(PyExc_RuntimeError,
+                                "heap walk: a tp_traverse failed");
+            }
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Whether a full collection would leave op tracked. It untracks exact
+ * tuples and exact dicts none of whose items can be part of a cycle
+ * (_PyTuple_MaybeUntrack, _PyDict_MaybeUntrack); guppy3 collects twice
+ * before listing the tracked objects, so such containers are never its
+ * starting points, and the facade does not collect when there is no
+ * garbage. An item can be part of a cycle if it is a GC object, except a
+ * tuple that is untracked or would be: that is decided by following
+ * nested tuples, at most HEAPU_NEST deep (deeper ones count as tracked),
+ * so the recursion is bounded. */
+#define HEAPU_NEST 8
+
+static int heapu_tuple_untracks(PyObject *t, int depth);
+
+static int
+heapu_item_may_be_tracked(PyObject *x, int depth)
+{
+    if (!PyObject_IS_GC(x)) {
+        return 0;
+    }
+    if (!PyTuple_CheckExact(x)) {
+        return 1;
+    }
+    return PyObject_GC_IsTracked(x) && !heapu_tuple_untracks(x, depth + 1);
+}
+
+static int
+heapu_tuple_untracks(PyObject *t, int depth)
+{
+    if (depth > HEAPU_NEST) {
+        return 0;
+    }
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(t); i++) {
+        PyObject *x = PyTuple_GET_ITEM(t, i);
+        if (x == NULL || heapu_item_may_be_tracked(x, depth)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static int
+heapu_stays_tracked(PyObject *op)
+{
+    if (PyTuple_CheckExact(op)) {
+        return !heapu_tuple_untracks(op, 0);
+    }
+    if (PyDict_CheckExact(op)) {
+        Py_ssize_t pos = 0;
+        PyObject *key, *value;
+        while (PyDict_Next(op, &pos, &key, &value)) {
+            if (heapu_item_may_be_tracked(key, 0)
+                || heapu_item_may_be_tracked(value, 0)) {
+                return 1;
+            }
+        }
+        return 0;
+    }
+    return 1;
+}
+
+/* gy_gcobjproc of pass 2: seed the closure with an unmarked object. */
+static int
+heapu_seed(PyObject *op, void *arg)
+{
+    HeapuWalker *hw = arg;
+    if (gy_markset_contains(&hw->w.marks, op) || !heapu_stays_tracked(op)) {
+        return 0;
+    }
+    if (heapu_take(op, hw) < 0 || heapu_drain(hw, heapu_take) < 0) {
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- Is there cyclic garbage among the unreachable objects? ----
+ *
+ * The collector's own test, on the tracked objects of the result and of
+ * w.hidden (the domain): an object is held from outside the domain if its
+ * reference count exceeds the references that domain objects hold to it
+ * (counted with tp_traverse, exactly as the collector counts); whatever
+ * such objects reach in the domain is alive; the rest is cyclic garbage.
+ * The references this walk holds (one per result member, one per owner
+ * pair) are subtracted first. Reference counts are kept as signed values
+ * in refs; HEAPU_ALIVE marks objects found alive.
+ */
+#define HEAPU_ALIVE ((uintptr_t)INTPTR_MIN)
+
+static int
+heapu_is_tracked(PyObject *op)
+{
+    return PyObject_IS_GC(op) && PyObject_GC_IsTracked(op);
+}
+
+/* Add op to the domain with `ours` of its references held by this walk. */
+static int
+heapu_domain_add(HeapuWalker *hw, PyObject *op, Py_ssize_t ours)
+{
+    if (!heapu_is_tracked(op)) {
+        return 0;
+    }
+    return gy_ptrmap_set(&hw->refs, op,
+                         (uintptr_t)(intptr_t)(Py_REFCNT(op) - ours));
+}
+
+/* Subtract one from the count of op if it is in the domain. */
+static void
+heapu_refs_sub(HeapuWalker *hw, PyObject *op)
+{
+    uintptr_t v;
+    int added;
+    if (gy_ptrmap_get(&hw->refs, op, &v)) {
+        /* Present: the slot is found, nothing is inserted. */
+        *gy_ptrmap_slot(&hw->refs, op, &added) = v - 1;
+    }
+}
+
+/* visitproc: a domain object holds a reference to op. */
+static int
+heapu_visit_internal(PyObject *op, void *arg)
+{
+    heapu_refs_sub(arg, op);
+    return 0;
+}
+
+/* visitproc: an alive domain object holds op, so op is alive too. */
+static int
+heapu_visit_alive(PyObject *op, void *arg)
+{
+    HeapuWalker *hw = arg;
+    uintptr_t v;
+    int added;
+    if (!gy_ptrmap_get(&hw->refs, op, &v) || v == HEAPU_ALIVE) {
+        return 0;
+    }
+    *gy_ptrmap_slot(&hw->refs, op, &added) = HEAPU_ALIVE;
+    return walk_push(&hw->w, op);
+}
+
+/* *garbage = 1 if some domain object is cyclic garbage, else 0. */
+static int
+heapu_garbage(HeapuWalker *hw, PyObject **items, Py_ssize_t n,
+              int *garbage)
+{
+    Walker *w = &hw->w;
+    GyOwners *own = w->owners;
+    *garbage = 0;
+    if (gy_ptrmap_init(&hw->refs, 64) < 0) {
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (heapu_domain_add(hw, items[i], 1) < 0) {
+            return -1;
+        }
+    }
+    for (Py_ssize_t i = 0; i < w->nhidden; i++) {
+        if (heapu_domain_add(hw, w->hidden[i], 0) < 0) {
+            return -1;
+        }
+    }
+    for (Py_ssize_t i = 0; i < own->count; i++) {
+        heapu_refs_sub(hw, own->pairs[i].owner);
+    }
+    GyPtrMap *m = &hw->refs;
+    for (size_t k = 0; k <= m->mask; k++) {
+        PyObject *op = (PyObject *)m->keys[k];
+        if (op != NULL) {
+            traverseproc trav = Py_TYPE(op)->tp_traverse;
+            if (trav(op, heapu_visit_internal, hw)) {
+                return -1;
+            }
+        }
+    }
+    /* Invariant: every object marked alive is on the stack or has had
+       its references marked alive. */
+    for (size_t k = 0; k <= m->mask; k++) {
+        if (m->keys[k] != NULL && m->values[k] != HEAPU_ALIVE
+            && (intptr_t)m->values[k] > 0) {
+            m->values[k] = HEAPU_ALIVE;
+            if (walk_push(w, (PyObject *)m->keys[k]) < 0) {
+                return -1;
+            }
+        }
+        while (w->depth > 0) {
+            PyObject *op = w->stack[--w->depth];
+            if (Py_TYPE(op)->tp_traverse(op, heapu_visit_alive, hw)) {
+                return -1;
+            }
+        }
+    }
+    for (size_t k = 0; k <= m->mask; k++) {
+        if (m->keys[k] != NULL && m->values[k] != HEAPU_ALIVE) {
+            *garbage = 1;
+            break;
+        }
+    }
+    return 0;
+}
+
+static void
+heapu_fini(HeapuWalker *hw)
+{
+    /* Pass 1 took no references, so marks has none to give back, nor
+       has w.hidden. */
+    gy_markset_fini(&hw->w.marks);
+    hw->w.nhidden = 0;
+    walker_fini(&hw->w);
+    if (hw->found.count > 0) {
+        gy_markset_foreach(&hw->found, walk_release);
+    }
+    gy_markset_fini(&hw->found);
+    gy_ptrmap_fini(&hw->refs);
+}
+
+int
+gy_walk_unreachable(GyState *state, int rma, GyWalkResult *out,
+                    int *garbage)
+{
+    HeapuWalker hw;
+    PyObject **items = NULL;
+    memset(out, 0, sizeof(*out));
+    memset(&hw, 0, sizeof(hw));
+    hw.w.state = state;
+    if (gy_markset_init(&hw.w.marks) < 0
+        || gy_markset_init(&hw.found) < 0
+        || gy_referents_init(&hw.w.facts, state) < 0
+        || (hw.w.owners = gy_owners_new()) == NULL) {
+        goto error;
+    }
+    hw.w.capacity = 4096;
+    hw.w.stack = gy_alloc_array(hw.w.capacity, sizeof(PyObject *));
+    if (hw.w.stack == NULL) {
+        goto error;
+    }
+    if (rma
+        && (gy_visit_roots(heapu_mark_root, heapu_no_own_frames, &hw)
+            || heapu_drain(&hw, heapu_mark) < 0)) {
+        goto error;
+    }
+    if (gy_visit_gc_objects(heapu_seed, &hw)) {
+        goto error;
+    }
+    items = gy_alloc_array(hw.found.count + 1, sizeof(PyObject *));
+    if (items == NULL || gy_markset_sorted(&hw.found, items) < 0) {
+        goto error;
+    }
+    if (garbage != NULL
+        && heapu_garbage(&hw, items, hw.found.count, garbage) < 0) {
+        goto error;
+    }
+    if (gy_owners_seal(hw.w.owners) < 0) {
+        goto error;
+    }
+    out->items = items;
+    out->count = hw.found.count;
+    out->owners = hw.w.owners;
+    hw.w.owners = NULL;
+    gy_markset_fini(&hw.found);     /* the references now belong to out */
+    heapu_fini(&hw);
+    return 0;
+
+error:
+    if (!PyErr_Occurred()) {
+        PyErr_NoMemory();
+    }
+    PyMem_Free(items);
+    heapu_fini(&hw);
+    return -1;
 }

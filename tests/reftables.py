@@ -147,8 +147,10 @@ SET_TITLE = re.compile(
     r'^Partition of a set of (\d+) object(s?)\. Total size = (\d+) bytes\.$')
 ID_TITLE = re.compile(
     r'^Set of (\d+) (<[^>]*>) object(s?)\. Total size = (\d+) bytes\.$')
-SET_ROW = re.compile(r'^ *(\d+) +(\d+) +(\d+) +(\d+) +(\d+) +(\d+) +(\d+) '
-                     r'(.*\S)$')
+# The label may be empty (byvia of an object whose references have no
+# name): textwrap then drops the separating space too.
+SET_ROW = re.compile(r'^ *(\d+) +(\d+) +(\d+) +(\d+) +(\d+) +(\d+) +(\d+)'
+                     r'(?: (.*\S))?$')
 ID_ROW = re.compile(r'^ *(\d+) +(\d+) +(\d+\.\d) +(\d+) +(\d+\.\d) (\S.*)$')
 MORE = re.compile(r"^<(\d+) more rows\. Type e\.g\. '_\.more' to view\.>$")
 
@@ -197,10 +199,10 @@ def parse_set_table(text, kindheader, title=True, kept_index=False):
         m = SET_ROW.match(row[0])
         assert m, 'row: %r' % row[0]
         idx, c, cp, s, sp, cum, cump = map(int, m.groups()[:7])
-        label = ' '.join([m.group(8)] + [r.strip() for r in row[1:]])
+        label = ' '.join([m.group(8) or ''] + [r.strip() for r in row[1:]])
         prefix = '%6d %6d %3d %8d %3d %9d %3d ' % (idx, c, cp, s, sp, cum,
                                                     cump)
-        assert row[0].startswith(prefix), 'row format: %r' % row[0]
+        assert (row[0] + ' ').startswith(prefix), 'row format: %r' % row[0]
         if title:
             assert cp == pct0(c, count) and sp == pct0(s, size), row[0]
             assert cump == pct0(cum, size), row[0]
@@ -238,7 +240,7 @@ def parse_id_table(text, title_col):
         idx, s, cum = int(m.group(1)), int(m.group(2)), int(m.group(4))
         prefix = '%6d %8d %5.1f %9d %5.1f ' % (idx, s, s * 100.0 / size, cum,
                                                cum * 100.0 / size)
-        assert row[0].startswith(prefix), 'row format: %r' % row[0]
+        assert (row[0] + ' ').startswith(prefix), 'row format: %r' % row[0]
         parsed.append((idx, s, cum, ' '.join(
             r.strip() for r in [m.group(6)] + row[1:])))
     for prev, cur in zip(parsed, parsed[1:]):

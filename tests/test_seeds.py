@@ -124,7 +124,6 @@ print(h.byrcs[0].byclodo)
 '''
 
 
-@pytest.mark.xfail(strict=True, reason='byrcs: issue 3')
 def test_fr_byrcs():
     lines, d = run(FR_BYRCS, FR_SIZES)
     # 200 objects referred to by a list, the 2 lists by the module's dict.
@@ -136,7 +135,6 @@ def test_fr_byrcs():
     assert '\n'.join(lines[-n:]) == expected
 
 
-@pytest.mark.xfail(strict=True, reason='byrcs: issue 3')
 def test_fr_byrcs_0_byclodo():
     lines, d = run(FR_BYRCS_CLODO, FR_SIZES)
     items = ([('float', s) for s in d['floats']]
@@ -392,7 +390,6 @@ def test_en_example_6_core():
         assert re.match(r'^[\w.]+( of [\w.]+| \(no owner\))?: \S', r[3]), r
 
 
-@pytest.mark.xfail(strict=True, reason='byrcs: issue 3 (and byvia)')
 def test_en_example_6():
     lines, _ = run(EN_EXAMPLE_6)
     tables = tables_of(lines)

@@ -11,10 +11,12 @@ from __future__ import annotations
 from typing import Any, Iterator, Union, overload
 
 from guppy import _guppy
+from guppy.heapy import Doc
 from guppy.heapy.OutputHandling import MAX_MORE_LINES, AllPrinter, MorePrinter
+from guppy.heapy.Part import Stat
 
 __all__ = [
-    "EquivalenceRelation", "IdentitySet", "IdentitySetMulti",
+    "IdentitySet", "IdentitySetMulti",
     "IdentitySetSingleton", "RELATIONS",
 ]
 
@@ -22,37 +24,10 @@ __all__ = [
 MAX_SUMMARY_LENGTH = 80
 
 
-class EquivalenceRelation(_guppy.Hidden):
-    """A way of classifying objects: ``hp.Clodo``, ``hp.Type``, ...
-
-    ``x.by(er)`` re-partitions a set by it.
-    """
-
-    __slots__ = ("name", "code", "_session")
-
-    def __init__(self, name: str, code: int, session: Any) -> None:
-        self.name = name
-        self.code = code
-        self._session = session
-
-    def __repr__(self) -> str:
-        return "%s%s" % (self._session.reprefix, self.name)
-
-    def __str__(self) -> str:
-        return "Equiv. relation <%s classifier>" % self.name
-
-    def __eq__(self, other: object) -> bool:
-        return (isinstance(other, EquivalenceRelation)
-                and other.code == self.code)
-
-    def __hash__(self) -> int:
-        return hash(("guppy-er", self.code))
-
-
 #: Relation name -> engine code (classify.h, GyBy).
 RELATIONS = {
     "Clodo": 1, "Type": 2, "Size": 3, "Unity": 4, "Module": 5, "Id": 6,
-    "Idset": 7,
+    "Idset": 7, "Rcs": 8, "Via": 9, "Prod": 10,
 }
 _CODE_ID = RELATIONS["Id"]
 
@@ -81,7 +56,7 @@ class IdentitySet(_guppy.NodeSet):
     # -- construction -----------------------------------------------------
 
     @staticmethod
-    def _make(nodes: _guppy.NodeSet, er: EquivalenceRelation,
+    def _make(nodes: _guppy.NodeSet, er: _kinds.Relation,
               index_base: int = 0, cumul_before: int = 0) -> "IdentitySet":
         """Wrap engine nodes as a set of the right class for its size."""
         count = nodes.count
@@ -101,7 +76,7 @@ class IdentitySet(_guppy.NodeSet):
     # -- totals and members ------------------------------------------------
 
     @property
-    def er(self) -> EquivalenceRelation:
+    def er(self) -> _kinds.Relation:
         """The equivalence relation the set is partitioned by."""
         return self._er
 
@@ -169,7 +144,7 @@ class IdentitySet(_guppy.NodeSet):
         """The rows of the table, each as a set, in table order."""
         return [self[i] for i in range(len(self))]
 
-    def by(self, er: Union[str, EquivalenceRelation]) -> "IdentitySet":
+    def by(self, er: Union[str, _kinds.Relation]) -> "IdentitySet":
         """The same objects, partitioned by another relation."""
         er = self._er._session._relation(er)
         if er == self._er:
@@ -211,6 +186,62 @@ class IdentitySet(_guppy.NodeSet):
         """A copy of self, with 'Idset' as the equivalence relation."""
         return self.by("Idset")
 
+    @property
+    def byrcs(self) -> "IdentitySet":
+        """A copy of self, with 'Rcs' (the kinds of each object's
+        referrers) as the equivalence relation."""
+        return self.by("Rcs")
+
+    @property
+    def byvia(self) -> "IdentitySet":
+        """A copy of self, with 'Via' (the names each object is referred
+        to by) as the equivalence relation."""
+        return self.by("Via")
+
+    @property
+    def byprod(self) -> "IdentitySet":
+        """A copy of self, with 'Prod' (the line that allocated each
+        object, from tracemalloc) as the equivalence relation."""
+        return self.by("Prod")
+
+    # -- the reference graph ---------------------------------------------
+
+    @property
+    def referrers(self) -> "IdentitySet":
+        """The objects in the heap that refer to any member, found in a
+        reference graph of the whole heap built for this call."""
+        return IdentitySet._make(self._referrers(),
+                                 self._er._session._relations["Clodo"])
+
+    @property
+    def referents(self) -> "IdentitySet":
+        """The objects any member refers to."""
+        return IdentitySet._make(self._referents(),
+                                 self._er._session._relations["Clodo"])
+
+    @property
+    def referrers_gc(self) -> "IdentitySet":
+        """The referrers as gc.get_referrers finds them (gc-tracked
+        objects only), minus the members themselves."""
+        import gc
+        import os
+        import types
+        here = os.path.dirname(os.path.dirname(__file__))
+        found = _guppy.NodeSet(
+            o for o in gc.get_referrers(*_guppy.NodeSet.__iter__(self))
+            if not isinstance(o, _guppy.Hidden)
+            and not (isinstance(o, types.FrameType)
+                     and o.f_code.co_filename.startswith(here)))
+        found = found._binop(self, "-")
+        return IdentitySet._make(found, self._er._session._relations["Clodo"])
+
+    @property
+    def owners(self) -> "IdentitySet":
+        """For the dicts among the members, the objects whose __dict__
+        they are."""
+        return IdentitySet._make(self._owners(),
+                                 self._er._session._relations["Clodo"])
+
     # -- printing ------------------------------------------------------------
 
     def _render(self, start: int, maxrows: int, title: bool) -> str:
@@ -243,7 +274,7 @@ class IdentitySet(_guppy.NodeSet):
         code = self._er.code
         if code in (RELATIONS["Id"], RELATIONS["Idset"]):
             code = RELATIONS["Clodo"]
-        labels = self._row_labels(code)
+        labels = _kinds.brief_labels(self, code)
         groups = []
         for i in range(len(labels)):
             row, _ = self._row(code, i)
@@ -274,15 +305,54 @@ class IdentitySet(_guppy.NodeSet):
 
     # -- algebra -------------------------------------------------------------
 
-    def _coerce(self, other: object) -> "IdentitySet":
+    def _coerce(self, other: object) -> Any:
+        """other as a set or a kind (a type becomes hp.Type(other));
+        TypeError otherwise."""
         if _is_set(other):
-            return other  # type: ignore[return-value]
-        raise TypeError("Argument is not automatically convertible to a "
-                        "UniSet with correct _hiding_tag_.")
+            return other
+        return _kinds.as_uniset(self, other)
 
-    def _binop_set(self, other: object, op: str) -> "IdentitySet":
+    def _binop_set(self, other: object, op: str) -> Any:
         o = self._coerce(other)
+        if not _is_set(o):
+            return _kinds.set_op(self, o, op)   # with a kind (Classifiers)
         return IdentitySet._make(self._binop(o, op), self._er)
+
+    def __invert__(self) -> Any:
+        """The kind of every object not in self."""
+        return _kinds.invert(self)
+
+    # -- kinds (guppy/heapy/Classifiers.py) ---------------------------------
+
+    @property
+    def kind(self) -> Any:
+        """The union of the classes of the members under er, e.g.
+        (int | str)."""
+        return _kinds.set_kind(self)
+
+    @property
+    def dictof(self) -> Any:
+        """The kind of the dicts owned by members of self."""
+        return _kinds.set_dictof(self)
+
+    @property
+    def biper(self) -> Any:
+        """The relation with two classes: 0, in self; 1, not in self."""
+        return _kinds.set_biper(self)
+
+    @property
+    def maprox(self) -> Any:
+        """x.maprox.attr, x.maprox[key]: the set of the members'
+        attribute or item values (members without one are skipped)."""
+        return _kinds.MappingProxy(self)
+
+    def get_ckc(self) -> Any:
+        """(hp.Idset, self.nodes, '<='): how membership is tested."""
+        return _kinds.set_ckc(self)
+
+    def get_render(self) -> Any:
+        """A function rendering one member as byid tables do."""
+        return _kinds.get_render()
 
     def __and__(self, other: object) -> "IdentitySet":
         return self._binop_set(other, "&")
@@ -314,6 +384,27 @@ class IdentitySet(_guppy.NodeSet):
     def disjoint(self, other: "IdentitySet") -> bool:
         """True if self and other have no object in common."""
         return not (self & other)
+
+    # -- statistics (guppy/heapy/Part.py) -------------------------------------
+
+    @property
+    def stat(self) -> Stat:
+        """The table as a Stat: counts, sizes and labels, with no
+        reference to the objects."""
+        return self._stat(self._er.code, Stat)
+
+    def diff(self, other: "IdentitySet") -> Stat:
+        """self.stat - other.by(self.er).stat: what changed, by kind."""
+        return self.stat - other.by(self._er).stat
+
+    def dump(self, fn: Any, mode: str = "a") -> None:
+        """Append the Stat of self to a file: self.stat.dump(fn, mode)."""
+        self.stat.dump(fn, mode)
+
+    @property
+    def doc(self) -> Doc.DocListing:
+        """Help: the attributes of sets; x.doc.<attribute> for one."""
+        return Doc.set_doc(self)
 
 
 def _brief_items(row: _guppy.NodeSet, room: int) -> str:
@@ -362,7 +453,7 @@ class NothingSet(IdentitySetMulti):
     def __iter__(self) -> Iterator[Any]:
         return iter(())
 
-    def by(self, er: Union[str, EquivalenceRelation]) -> "IdentitySet":
+    def by(self, er: Union[str, _kinds.Relation]) -> "IdentitySet":
         self._er._session._relation(er)
         return self
 
@@ -373,3 +464,8 @@ class NothingSet(IdentitySetMulti):
 
 NothingSet.__name__ = "IdentitySetMulti"
 NothingSet.__qualname__ = "IdentitySetMulti"
+
+
+# Kinds use sets and sets use kinds: imported last, as a module, so that
+# either module may be imported first.
+from guppy.heapy import Classifiers as _kinds  # noqa: E402

@@ -1,0 +1,1139 @@
+/* classify_set.c -- a whole set classified by any relation: the simple ones
+ * of classify.c object by object, and those whose class is made of several
+ * parts or needs the reference graph:
+ *
+ *   refdby(E)  the E classes of an object's referrers (Rcs = refdby Clodo)
+ *   Via        the names of the references to it (relate.c)
+ *   Prod       the line that allocated it (tracemalloc)
+ *   A & B      the pair of its A and B classes
+ *   dictof(E)  for dicts, the E class of their owner
+ *
+ * A composite class is a short vector of words (sorted referrer classes,
+ * sorted edge-name ids, a pair), interned in a GyKeyTable so the class key
+ * is one word again and partition.c groups by it as by any other.
+ *
+ * refdby and Via read the graph's reverse edges: for the members' distinct
+ * referrers, each referrer's classes (refdby), or each referrer's named
+ * references once (Via, gy_relate) keeping those that lead to a member
+ * along an edge of the graph. Both are O(members + their in-edges + the
+ * referrers' out-edges), where heapy relates every (referrer, member) pair
+ * by scanning the referrer, quadratic for big containers.
+ *
+ * No Python code runs while the graph is read; edge names are turned into
+ * text afterwards (a dict key's repr may be Python code).
+ */
+#include "classify_set.h"
+
+#include "frameobject.h"
+
+#include "pyinternals.h"
+#include "relate.h"
+#include "render.h"
+#include "sizes.h"
+
+#define NONE32 UINT32_MAX
+
+/* ------------------------------------------------------------------ */
+/* Relation specs */
+
+GyER *
+gy_er_from_spec(PyObject *spec)
+{
+    GyER *er = PyMem_Calloc(1, sizeof(GyER));
+    if (er == NULL) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    if (PyLong_Check(spec)) {
+        long code = PyLong_AsLong(spec);
+        if (code == -1 && PyErr_Occurred()) {
+            goto error;
+        }
+        if (code < GY_BY_CLODO || code > GY_BY_PROD) {
+            PyErr_Format(PyExc_ValueError, "unknown relation number %ld",
+                         code);
+            goto error;
+        }
+        er->by = (GyBy)code;
+        if (er->by == GY_BY_RCS) {
+            er->by = GY_BY_REFDBY;
+            if ((er->a = PyMem_Calloc(1, sizeof(GyER))) == NULL) {
+                PyErr_NoMemory();
+                goto error;
+            }
+            er->a->by = GY_BY_CLODO;
+        }
+        return er;
+    }
+    if (!PyTuple_Check(spec) || PyTuple_GET_SIZE(spec) < 2
+        || !PyUnicode_Check(PyTuple_GET_ITEM(spec, 0))) {
+        PyErr_Format(PyExc_TypeError,
+                     "relation spec must be an int or a tuple "
+                     "('and'|'dictof'|'refdby'|'python', ...), not %.100s",
+                     Py_TYPE(spec)->tp_name);
+        goto error;
+    }
+    const char *op = PyUnicode_AsUTF8(PyTuple_GET_ITEM(spec, 0));
+    Py_ssize_t n = PyTuple_GET_SIZE(spec);
+    if (op == NULL) {
+        goto error;
+    }
+    if (strcmp(op, "and") == 0 && n == 3) {
+        er->by = GY_BY_AND;
+        if ((er->a = gy_er_from_spec(PyTuple_GET_ITEM(spec, 1))) == NULL
+            || (er->b = gy_er_from_spec(PyTuple_GET_ITEM(spec, 2))) == NULL) {
+            goto error;
+        }
+        if (er->a->by == GY_BY_PYTHON || er->b->by == GY_BY_PYTHON) {
+            PyErr_SetString(PyExc_ValueError,
+                            "relation spec: 'python' inside 'and'");
+            goto error;
+        }
+        return er;
+    }
+    if ((strcmp(op, "dictof") == 0 || strcmp(op, "refdby") == 0) && n == 2) {
+        er->by = op[0] == 'd' ? GY_BY_DICTOF : GY_BY_REFDBY;
+        if ((er->a = gy_er_from_spec(PyTuple_GET_ITEM(spec, 1))) == NULL) {
+            goto error;
+        }
+        GyBy inner = er->a->by;
+        if (inner > GY_BY_LAST_SIMPLE
+            || (er->by == GY_BY_REFDBY
+                && (inner == GY_BY_ID || inner == GY_BY_IDSET))) {
+            PyErr_Format(PyExc_ValueError,
+                         "relation spec: %s of this relation is not "
+                         "supported", op);
+            goto error;
+        }
+        return er;
+    }
+    if (strcmp(op, "python") == 0 && n == 2
+        && PyCallable_Check(PyTuple_GET_ITEM(spec, 1))) {
+        er->by = GY_BY_PYTHON;
+        er->func = Py_NewRef(PyTuple_GET_ITEM(spec, 1));
+        return er;
+    }
+    PyErr_Format(PyExc_ValueError, "relation spec: malformed %R", spec);
+error:
+    gy_er_free(er);
+    return NULL;
+}
+
+void
+gy_er_free(GyER *er)
+{
+    if (er == NULL) {
+        return;
+    }
+    gy_er_free(er->a);
+    gy_er_free(er->b);
+    Py_XDECREF(er->func);
+    PyMem_Free(er);
+}
+
+PyObject *
+gy_er_header(const GyER *er, int and_ctx)
+{
+    switch (er->by) {
+    case GY_BY_VIA:
+        return PyUnicode_FromString(and_ctx ? "{Referred Via}"
+                                            : "Referred Via:");
+    case GY_BY_PROD:
+        return PyUnicode_FromString("Producer (line of allocation)");
+    case GY_BY_REFDBY: {
+        PyObject *h = gy_er_header(er->a, 0);
+        PyObject *r = h ? PyUnicode_FromFormat(and_ctx ? "{Referrers by %U}"
+                                                       : "Referrers by %U",
+                                               h)
+                        : NULL;
+        Py_XDECREF(h);
+        return r;
+    }
+    case GY_BY_DICTOF: {
+        PyObject *h = gy_er_header(er->a, and_ctx);
+        PyObject *r = h ? PyUnicode_FromFormat("Dict of %U", h) : NULL;
+        Py_XDECREF(h);
+        return r;
+    }
+    case GY_BY_AND: {
+        PyObject *ha = gy_er_header(er->a, 1);
+        PyObject *hb = ha ? gy_er_header(er->b, 1) : NULL;
+        PyObject *r = hb ? PyUnicode_FromFormat(and_ctx ? "(%U & %U)"
+                                                        : "%U & %U", ha, hb)
+                         : NULL;
+        Py_XDECREF(ha);
+        Py_XDECREF(hb);
+        return r;
+    }
+    case GY_BY_PYTHON:
+        return PyUnicode_FromString("");
+    default:
+        return PyUnicode_FromString(gy_classify_header(er->by));
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Shared pieces */
+
+/* Intern v as a class of c; its key is id + 1. example is recorded for
+ * a new class. Returns the key, or 0 with MemoryError. */
+static uintptr_t
+classified_intern(GyClassified *c, const uintptr_t *v, Py_ssize_t len,
+                  PyObject *example)
+{
+    Py_ssize_t id = gy_keytable_intern(&c->table, v, len);
+    if (id < 0) {
+        return 0;
+    }
+    if (id == c->nexamples) {
+        if (gy_grow(&c->examples, &c->examples_cap, c->nexamples + 1,
+                    sizeof(PyObject *)) < 0) {
+            return 0;
+        }
+        c->examples[c->nexamples++] = example;
+    }
+    return (uintptr_t)id + 1;
+}
+
+/* Sets of words (the classes of Rcs and Via) as keys. Most are empty or
+ * hold one word, which the key then holds itself (shifted, tagged 2);
+ * larger sets are interned (id shifted, tagged 3). 1 is the empty set. */
+#define SETKEY_EMPTY ((uintptr_t)1)
+
+static uintptr_t
+setkey_make(GyClassified *c, const uintptr_t *v, Py_ssize_t n)
+{
+    if (n == 0) {
+        return SETKEY_EMPTY;
+    }
+    if (n == 1) {
+        return (v[0] << 2) | 2;
+    }
+    Py_ssize_t id = gy_keytable_intern(&c->table, v, n);
+    return id < 0 ? 0 : ((uintptr_t)id << 2) | 3;
+}
+
+/* The words of a set key; one is scratch space for a one-word set. */
+static const uintptr_t *
+setkey_get(const GyClassified *c, uintptr_t key, uintptr_t *one,
+           Py_ssize_t *len)
+{
+    if (key == SETKEY_EMPTY) {
+        *len = 0;
+        return one;
+    }
+    if ((key & 3) == 2) {
+        *one = key >> 2;
+        *len = 1;
+        return one;
+    }
+    return gy_keytable_get(&c->table, (Py_ssize_t)(key >> 2), len);
+}
+
+static int
+uintptr_cmp(const void *pa, const void *pb)
+{
+    uintptr_t a = *(const uintptr_t *)pa, b = *(const uintptr_t *)pb;
+    return (a > b) - (a < b);
+}
+
+/* Sort v[0..n) and drop duplicates; the new length. Most objects have
+ * one to three referrers: insertion sort for those. */
+static Py_ssize_t
+sort_unique(uintptr_t *v, Py_ssize_t n)
+{
+    if (n > 16) {
+        qsort(v, (size_t)n, sizeof(uintptr_t), uintptr_cmp);
+    }
+    else {
+        for (Py_ssize_t i = 1; i < n; i++) {
+            uintptr_t x = v[i];
+            Py_ssize_t j = i;
+            while (j > 0 && v[j - 1] > x) {
+                v[j] = v[j - 1];
+                j--;
+            }
+            v[j] = x;
+        }
+    }
+    Py_ssize_t m = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (m == 0 || v[m - 1] != v[i]) {
+            v[m++] = v[i];
+        }
+    }
+    return m;
+}
+
+static int
+ensure_graph(GyState *state, GyGraph **graph)
+{
+    if (*graph == NULL) {
+        *graph = gy_graph_build(state);
+    }
+    return *graph != NULL ? 0 : -1;
+}
+
+/* Each member's graph id, or -1. Both arrays are sorted by address: a
+ * merge, sequential in memory, when the set is a good part of the heap;
+ * index lookups when it is small. */
+static Py_ssize_t *
+member_ids(GyGraph *g, const GyNodes *nodes)
+{
+    Py_ssize_t n = nodes->count;
+    Py_ssize_t *ids = gy_alloc_array(n + 1, sizeof(Py_ssize_t));
+    if (ids == NULL) {
+        return NULL;
+    }
+    if (n < g->nreal / 64) {
+        for (Py_ssize_t k = 0; k < n; k++) {
+            ids[k] = gy_graph_id(g, nodes->items[k]);
+        }
+        return ids;
+    }
+    PyObject **heap = g->nodes->items;
+    Py_ssize_t j = 0;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        uintptr_t a = (uintptr_t)nodes->items[k];
+        while (j < g->nreal && (uintptr_t)heap[j] < a) {
+            j++;
+        }
+        ids[k] = j < g->nreal && heap[j] == nodes->items[k] ? j : -1;
+    }
+    return ids;
+}
+
+/* ------------------------------------------------------------------ */
+/* refdby(E): the E classes of the referrers */
+
+/* The E key of graph node id; the root and frames classify as instances
+ * of the root type and of the frame type. */
+static uintptr_t
+node_key(GyState *state, GyGraph *g, GyBy by, uint32_t id, GySizer *sizer,
+         int *err)
+{
+    if (id >= g->nreal) {
+        PyTypeObject *tp = id == GY_GRAPH_ROOT(g) ? state->root_type
+                                                  : &PyFrame_Type;
+        switch (by) {
+        case GY_BY_CLODO:
+        case GY_BY_TYPE:
+            return (uintptr_t)tp;
+        default:
+            return 1;
+        }
+    }
+    PyObject *op = g->nodes->items[id];
+    Py_ssize_t size = 0;
+    if (by == GY_BY_SIZE && (size = gy_sizer_size(sizer, op)) < 0) {
+        *err = 1;
+        return 0;
+    }
+    return gy_classify_key(by, op, size, g->nodes->owners, NULL);
+}
+
+static int
+classify_refdby(GyState *state, GyClassified *c, GyNodes *nodes,
+                GyGraph **graph)
+{
+    GyBy by = c->er->a->by;
+    GySizer sizer;
+    uintptr_t *cache = NULL, *vec = NULL;
+    Py_ssize_t *ids = NULL, veccap = 0;
+    int rc = -1, err = 0;
+    if (ensure_graph(state, graph) < 0) {
+        return -1;
+    }
+    GyGraph *g = *graph;
+    if (gy_sizer_init(&sizer, state) < 0) {
+        return -1;
+    }
+    cache = PyMem_Calloc((size_t)g->nnodes + 1, sizeof(uintptr_t));
+    ids = member_ids(g, nodes);
+    if (cache == NULL || ids == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t k = 0; k < nodes->count; k++) {
+        Py_ssize_t n = 0, id = ids[k];
+        if (id >= 0) {
+            Py_ssize_t indeg = g->in_start[id + 1] - g->in_start[id];
+            if (gy_grow(&vec, &veccap, indeg + 1, sizeof(uintptr_t)) < 0) {
+                goto done;
+            }
+            for (uint32_t e = g->in_start[id]; e < g->in_start[id + 1]; e++) {
+                uint32_t r = g->in[e];
+                if (cache[r] == 0) {
+                    cache[r] = node_key(state, g, by, r, &sizer, &err);
+                    if (err) {
+                        goto done;
+                    }
+                }
+                vec[n++] = cache[r];
+            }
+            n = sort_unique(vec, n);
+        }
+        c->keys[k] = setkey_make(c, vec, n);
+        if (c->keys[k] == 0) {
+            goto done;
+        }
+    }
+    rc = 0;
+done:
+    gy_sizer_fini(&sizer);
+    PyMem_Free(cache);
+    PyMem_Free(ids);
+    PyMem_Free(vec);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Via: the names of the references to each member */
+
+typedef struct ViaPair {
+    uint32_t member;
+    uint32_t atom;
+} ViaPair;
+
+#define ATOM_CACHE 256
+
+typedef struct Via {
+    /* Recent atoms by their key words: most edges are named alike
+       ('.__dict__', "['name']"), so this spares the table a probe. */
+    uintptr_t cache_key[ATOM_CACHE][3];
+    uint32_t cache_atom[ATOM_CACHE];
+    GyClassified *c;
+    GyGraph *g;
+    uint32_t *member_of;       /* node id -> member index, or NONE32 */
+    uint32_t *stamp;           /* node id -> last referrer + 1 to reach it */
+    uint32_t src;              /* the referrer being related */
+    GyKeyTable atoms;          /* distinct relations seen */
+    GyRel *atom_rels;          /* by atom id */
+    Py_ssize_t natoms, atoms_cap;
+    ViaPair *pairs;
+    Py_ssize_t npairs, pairs_cap;
+} Via;
+
+/* The atom id of rel (interning a new one), or -1 with MemoryError. */
+static Py_ssize_t
+via_atom(Via *v, const GyRel *given)
+{
+    GyRel canon;
+    const GyRel *rel = given;
+    if (given->kind == GY_REL_INDEXVAL && given->obj != NULL
+        && PyLong_CheckExact(given->obj)) {
+        /* d[5] and l[5] print alike: one atom, in index form. */
+        int overflow;
+        long long i = PyLong_AsLongLongAndOverflow(given->obj, &overflow);
+        if (!overflow && i >= PY_SSIZE_T_MIN && i <= PY_SSIZE_T_MAX) {
+            canon = *given;
+            canon.obj = NULL;
+            canon.index = (Py_ssize_t)i;
+            rel = &canon;
+        }
+    }
+    uintptr_t key[3] = {(uintptr_t)rel->kind, 0, 0};
+    switch (rel->kind) {
+    case GY_REL_ATTRIBUTE:
+    case GY_REL_INTERATTR:
+        key[1] = (uintptr_t)rel->name;
+        key[2] = (uintptr_t)rel->obj;
+        break;
+    case GY_REL_INDEXVAL:
+        key[1] = rel->obj == NULL;
+        key[2] = rel->obj ? (uintptr_t)rel->obj : (uintptr_t)rel->index;
+        break;
+    case GY_REL_LOCAL_VAR:
+    case GY_REL_CELL:
+        key[1] = (uintptr_t)rel->obj;
+        break;
+    case GY_REL_ROOT:
+        key[1] = (uintptr_t)rel->root;
+        break;
+    default:
+        key[1] = (uintptr_t)rel->index;
+        break;
+    }
+    size_t slot = (size_t)((key[0] * 31 + key[1] * 0x9E3779B1u + key[2])
+                           >> 3) & (ATOM_CACHE - 1);
+    uintptr_t *ck = v->cache_key[slot];
+    if (ck[0] == key[0] && ck[1] == key[1] && ck[2] == key[2]) {
+        return v->cache_atom[slot];
+    }
+    Py_ssize_t id = gy_keytable_intern(&v->atoms, key, 3);
+    if (id < 0) {
+        return -1;
+    }
+    ck[0] = key[0];
+    ck[1] = key[1];
+    ck[2] = key[2];
+    v->cache_atom[slot] = (uint32_t)id;
+    if (id == v->natoms) {
+        if (gy_grow(&v->atom_rels, &v->atoms_cap, v->natoms + 1,
+                    sizeof(GyRel)) < 0) {
+            return -1;
+        }
+        v->atom_rels[v->natoms++] = *rel;
+    }
+    return id;
+}
+
+static int
+via_add(Via *v, uint32_t member, const GyRel *rel)
+{
+    /* heapy does not name an instance's reference to its class. */
+    if (rel->kind == GY_REL_INTERATTR && rel->name != NULL
+        && strcmp(rel->name, "ob_type") == 0) {
+        return 0;
+    }
+    Py_ssize_t atom = via_atom(v, rel);
+    if (atom < 0) {
+        return -1;
+    }
+    if (v->npairs == v->pairs_cap
+        && gy_grow(&v->pairs, &v->pairs_cap, v->npairs + 1,
+                   sizeof(ViaPair)) < 0) {
+        return -1;
+    }
+    v->pairs[v->npairs].member = member;
+    v->pairs[v->npairs].atom = (uint32_t)atom;
+    v->npairs++;
+    return 0;
+}
+
+/* gy_relproc: keep the named references that are edges to members. */
+static int
+via_relproc(const GyRel *rel, PyObject *dst, void *arg)
+{
+    Via *v = arg;
+    Py_ssize_t id = gy_graph_id(v->g, dst);
+    if (id < 0 || v->member_of[id] == NONE32
+        || v->stamp[id] != v->src + 1) {
+        return 0;
+    }
+    return via_add(v, v->member_of[id], rel);
+}
+
+static void
+via_fini(Via *v)
+{
+    PyMem_Free(v->member_of);
+    PyMem_Free(v->stamp);
+    gy_keytable_fini(&v->atoms);
+    PyMem_Free(v->atom_rels);
+    PyMem_Free(v->pairs);
+}
+
+/* Text of every atom, deduplicated: canon[atom] = index into c->strings. */
+static uint32_t *
+via_atom_strings(Via *v, GyClassified *c)
+{
+    uint32_t *canon = gy_alloc_array(v->natoms + 1, sizeof(uint32_t));
+    PyObject *seen = PyDict_New();
+    Py_ssize_t cap = 0;
+    if (canon == NULL || seen == NULL) {
+        goto error;
+    }
+    for (Py_ssize_t a = 0; a < v->natoms; a++) {
+        PyObject *s = gy_rel_str(&v->atom_rels[a]);
+        if (s == NULL) {
+            goto error;
+        }
+        if (gy_rel_text_is_unique(&v->atom_rels[a])) {
+            if (gy_grow(&c->strings, &cap, c->nstrings + 1,
+                        sizeof(PyObject *)) < 0) {
+                Py_DECREF(s);
+                goto error;
+            }
+            canon[a] = (uint32_t)c->nstrings;
+            c->strings[c->nstrings++] = s;
+            continue;
+        }
+        PyObject *known;
+        if (gy_dict_get_ref(seen, s, &known) < 0) {
+            Py_DECREF(s);
+            goto error;
+        }
+        if (known != NULL) {
+            canon[a] = (uint32_t)PyLong_AsSize_t(known);
+            Py_DECREF(known);
+            Py_DECREF(s);
+            continue;
+        }
+        PyObject *idx = PyLong_FromSsize_t(c->nstrings);
+        if (idx == NULL || PyDict_SetItem(seen, s, idx) < 0
+            || gy_grow(&c->strings, &cap, c->nstrings + 1,
+                       sizeof(PyObject *)) < 0) {
+            Py_XDECREF(idx);
+            Py_DECREF(s);
+            goto error;
+        }
+        Py_DECREF(idx);
+        canon[a] = (uint32_t)c->nstrings;
+        c->strings[c->nstrings++] = s;      /* owned by c */
+    }
+    Py_DECREF(seen);
+    return canon;
+error:
+    Py_XDECREF(seen);
+    PyMem_Free(canon);
+    return NULL;
+}
+
+static int
+classify_via(GyState *state, GyClassified *c, GyNodes *nodes,
+             GyGraph **graph)
+{
+    Via v;
+    GyRelater relater;
+    Py_ssize_t *ids = NULL, *first = NULL;
+    uint32_t *canon = NULL, *referrers = NULL;
+    uintptr_t *vec = NULL;
+    Py_ssize_t nref = 0, veccap = 0;
+    int rc = -1;
+    memset(&v, 0, sizeof(v));
+    if (ensure_graph(state, graph) < 0) {
+        return -1;
+    }
+    GyGraph *g = *graph;
+    v.c = c;
+    v.g = g;
+    if (gy_relater_init(&relater) < 0) {
+        return -1;
+    }
+    if (gy_keytable_init(&v.atoms) < 0) {
+        goto done;
+    }
+    v.member_of = gy_alloc_array(g->nnodes + 1, sizeof(uint32_t));
+    v.stamp = PyMem_Calloc((size_t)g->nnodes + 1, sizeof(uint32_t));
+    ids = member_ids(g, nodes);
+    referrers = gy_alloc_array(g->nnodes + 1, sizeof(uint32_t));
+    if (v.member_of == NULL || v.stamp == NULL || ids == NULL
+        || referrers == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    memset(v.member_of, 0xff, (size_t)g->nnodes * sizeof(uint32_t));
+    for (Py_ssize_t k = 0; k < nodes->count; k++) {
+        if (ids[k] >= 0) {
+            v.member_of[ids[k]] = (uint32_t)k;
+        }
+    }
+    /* The distinct referrers of the members (stamp marks them for now). */
+    for (Py_ssize_t k = 0; k < nodes->count; k++) {
+        Py_ssize_t id = ids[k];
+        if (id < 0) {
+            continue;
+        }
+        for (uint32_t e = g->in_start[id]; e < g->in_start[id + 1]; e++) {
+            uint32_t r = g->in[e];
+            if (v.stamp[r] == 0) {
+                v.stamp[r] = 1;
+                referrers[nref++] = r;
+            }
+        }
+    }
+    memset(v.stamp, 0, (size_t)g->nnodes * sizeof(uint32_t));
+    /* About one name per in-edge. */
+    Py_ssize_t nin = 0;
+    for (Py_ssize_t k = 0; k < nodes->count; k++) {
+        if (ids[k] >= 0) {
+            nin += g->in_start[ids[k] + 1] - g->in_start[ids[k]];
+        }
+    }
+    if (gy_grow(&v.pairs, &v.pairs_cap, nin + 1, sizeof(ViaPair)) < 0) {
+        goto done;
+    }
+    /* Relate each referrer once. stamp[d] == r + 1 tells that r has an
+       edge to d, so names of references the graph does not hold (fields
+       a type's traversal skips) are not counted. */
+    for (Py_ssize_t i = 0; i < nref; i++) {
+        uint32_t r = referrers[i];
+        v.src = r;
+        if (r < g->nreal) {
+            for (uint32_t e = g->out_start[r]; e < g->out_start[r + 1]; e++) {
+                v.stamp[g->out[e]] = r + 1;
+            }
+            if (gy_relate(&relater, g->nodes->items[r], via_relproc, &v)) {
+                if (!PyErr_Occurred()) {
+                    PyErr_SetString(PyExc_RuntimeError,
+                                    "byvia: relating a referrer failed");
+                }
+                goto done;
+            }
+            continue;
+        }
+        uint32_t base = g->out_start[g->nreal];
+        for (uint32_t e = g->out_start[r]; e < g->out_start[r + 1]; e++) {
+            uint32_t d = g->out[e];
+            GyRel rel;
+            if (v.member_of[d] != NONE32
+                && gy_relate_rootref(&g->vlabels[e - base], &rel)
+                && via_add(&v, v.member_of[d], &rel) < 0) {
+                goto done;
+            }
+        }
+    }
+    /* Python code may run from here on (reprs of keys). */
+    canon = via_atom_strings(&v, c);
+    first = PyMem_Calloc((size_t)nodes->count + 2, sizeof(Py_ssize_t));
+    if (canon == NULL || first == NULL) {
+        if (!PyErr_Occurred()) {
+            PyErr_NoMemory();
+        }
+        goto done;
+    }
+    /* Group the (member, atom) pairs by member: counting sort. */
+    for (Py_ssize_t p = 0; p < v.npairs; p++) {
+        first[v.pairs[p].member + 2]++;
+    }
+    for (Py_ssize_t k = 2; k <= nodes->count + 1; k++) {
+        first[k] += first[k - 1];
+    }
+    if (gy_grow(&vec, &veccap, v.npairs + 1, sizeof(uintptr_t)) < 0) {
+        goto done;
+    }
+    for (Py_ssize_t p = 0; p < v.npairs; p++) {
+        vec[first[v.pairs[p].member + 1]++] = canon[v.pairs[p].atom];
+    }
+    for (Py_ssize_t k = 0; k < nodes->count; k++) {
+        Py_ssize_t lo = first[k], n = first[k + 1] - lo;
+        n = sort_unique(vec + lo, n);
+        c->keys[k] = setkey_make(c, vec + lo, n);
+        if (c->keys[k] == 0) {
+            goto done;
+        }
+    }
+    rc = 0;
+done:
+    gy_relater_fini(&relater);
+    via_fini(&v);
+    PyMem_Free(ids);
+    PyMem_Free(first);
+    PyMem_Free(canon);
+    PyMem_Free(referrers);
+    PyMem_Free(vec);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Prod: where tracemalloc saw the object allocated */
+
+static int
+classify_prod(GyClassified *c, GyNodes *nodes)
+{
+    PyObject *mod = PyImport_ImportModule("tracemalloc");
+    PyObject *tracing = NULL, *seen = NULL;
+    Py_ssize_t cap = 0;
+    int rc = -1;
+    if (mod == NULL) {
+        return -1;
+    }
+    tracing = PyObject_CallMethod(mod, "is_tracing", NULL);
+    if (tracing == NULL) {
+        goto done;
+    }
+    if (!PyObject_IsTrue(tracing)) {
+        PyErr_SetString(PyExc_RuntimeError,
+                        "Tracemalloc is not tracing. No producer profile "
+                        "available. See "
+                        "https://docs.python.org/3/library/tracemalloc.html");
+        goto done;
+    }
+    seen = PyDict_New();
+    if (seen == NULL) {
+        goto done;
+    }
+    for (Py_ssize_t k = 0; k < nodes->count; k++) {
+        PyObject *tb = gy_alloc_traceback(nodes->items[k]);
+        if (tb == NULL) {
+            goto done;
+        }
+        /* The most recent frame, (filename, lineno), or None. */
+        PyObject *where = Py_None;
+        if (PyTuple_Check(tb) && PyTuple_GET_SIZE(tb) > 0
+            && PyTuple_Check(PyTuple_GET_ITEM(tb, 0))
+            && PyTuple_GET_SIZE(PyTuple_GET_ITEM(tb, 0)) >= 2) {
+            where = PyTuple_GET_ITEM(tb, 0);
+        }
+        PyObject *known;
+        if (gy_dict_get_ref(seen, where, &known) < 0) {
+            Py_DECREF(tb);
+            goto done;
+        }
+        Py_ssize_t id;
+        if (known != NULL) {
+            id = PyLong_AsSsize_t(known);
+            Py_DECREF(known);
+        }
+        else {
+            id = c->nstrings;
+            PyObject *idx = PyLong_FromSsize_t(id);
+            if (idx == NULL || PyDict_SetItem(seen, where, idx) < 0
+                || gy_grow(&c->strings, &cap, id + 1,
+                           sizeof(PyObject *)) < 0) {
+                Py_XDECREF(idx);
+                Py_DECREF(tb);
+                goto done;
+            }
+            Py_DECREF(idx);
+            c->strings[c->nstrings++] = Py_NewRef(where);
+        }
+        Py_DECREF(tb);
+        uintptr_t v = (uintptr_t)id;
+        if ((c->keys[k] = classified_intern(c, &v, 1, nodes->items[k]))
+            == 0) {
+            goto done;
+        }
+    }
+    rc = 0;
+done:
+    Py_DECREF(mod);
+    Py_XDECREF(tracing);
+    Py_XDECREF(seen);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* A & B, dictof(E), and the simple relations */
+
+static int
+classify_simple(GyBy by, GyClassified *c, GyNodes *nodes)
+{
+    Py_ssize_t cursor = 0;
+    for (Py_ssize_t k = 0; k < nodes->count; k++) {
+        c->keys[k] = gy_classify_key(by, nodes->items[k],
+                                     nodes->sizes ? nodes->sizes[k] : 0,
+                                     nodes->owners, &cursor);
+    }
+    return 0;
+}
+
+enum { DICTOF_NOT_DICT, DICTOF_NO_OWNER, DICTOF_OWNED };
+
+static int
+classify_dictof(GyState *state, GyClassified *c, GyNodes *nodes)
+{
+    GyBy by = c->er->a->by;
+    GySizer sizer;
+    Py_ssize_t cursor = 0;
+    if (gy_sizer_init(&sizer, state) < 0) {
+        return -1;
+    }
+    for (Py_ssize_t k = 0; k < nodes->count; k++) {
+        PyObject *op = nodes->items[k], *owner = NULL;
+        uintptr_t v[2] = {DICTOF_NOT_DICT, 0};
+        Py_ssize_t len = 1;
+        if (PyDict_CheckExact(op)) {
+            owner = gy_owners_next(nodes->owners, &cursor, op);
+            v[0] = owner ? DICTOF_OWNED : DICTOF_NO_OWNER;
+        }
+        if (owner != NULL) {
+            Py_ssize_t size = 0;
+            if (by == GY_BY_SIZE
+                && (size = gy_sizer_size(&sizer, owner)) < 0) {
+                gy_sizer_fini(&sizer);
+                return -1;
+            }
+            v[1] = gy_classify_key(by, owner, size, nodes->owners, NULL);
+            len = 2;
+        }
+        c->keys[k] = classified_intern(c, v, len, owner ? owner : op);
+        if (c->keys[k] == 0) {
+            gy_sizer_fini(&sizer);
+            return -1;
+        }
+    }
+    gy_sizer_fini(&sizer);
+    return 0;
+}
+
+static int
+classified_alloc(GyClassified *c, const GyER *er, Py_ssize_t n)
+{
+    memset(c, 0, sizeof(*c));
+    c->er = er;
+    c->keys = gy_alloc_array(n + 1, sizeof(uintptr_t));
+    if (c->keys == NULL || gy_keytable_init(&c->table) < 0) {
+        PyMem_Free(c->keys);
+        c->keys = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+int
+gy_classify_set(GyState *state, const GyER *er, GyNodes *nodes,
+                GyGraph **graph, GyClassified *out)
+{
+    if (classified_alloc(out, er, nodes->count) < 0) {
+        return -1;
+    }
+    out->owners = nodes->owners;
+    int rc;
+    switch (er->by) {
+    case GY_BY_REFDBY:
+        rc = classify_refdby(state, out, nodes, graph);
+        break;
+    case GY_BY_VIA:
+        rc = classify_via(state, out, nodes, graph);
+        break;
+    case GY_BY_PROD:
+        rc = classify_prod(out, nodes);
+        break;
+    case GY_BY_DICTOF:
+        rc = classify_dictof(state, out, nodes);
+        break;
+    case GY_BY_AND: {
+        out->a = PyMem_Calloc(1, sizeof(GyClassified));
+        out->b = PyMem_Calloc(1, sizeof(GyClassified));
+        rc = -1;
+        if (out->a == NULL || out->b == NULL) {
+            PyErr_NoMemory();
+            break;
+        }
+        if (gy_classify_set(state, er->a, nodes, graph, out->a) < 0
+            || gy_classify_set(state, er->b, nodes, graph, out->b) < 0) {
+            break;
+        }
+        rc = 0;
+        for (Py_ssize_t k = 0; k < nodes->count && rc == 0; k++) {
+            uintptr_t v[2] = {out->a->keys[k], out->b->keys[k]};
+            out->keys[k] = classified_intern(out, v, 2, nodes->items[k]);
+            rc = out->keys[k] == 0 ? -1 : 0;
+        }
+        break;
+    }
+    case GY_BY_PYTHON:
+        PyErr_SetString(PyExc_SystemError,
+                        "gy_classify_set: 'python' relations are "
+                        "partitioned by partition.c");
+        rc = -1;
+        break;
+    default:
+        rc = classify_simple(er->by, out, nodes);
+        break;
+    }
+    if (rc < 0) {
+        gy_classified_fini(out);
+    }
+    return rc;
+}
+
+void
+gy_classified_fini(GyClassified *c)
+{
+    if (c->a != NULL) {
+        gy_classified_fini(c->a);
+        PyMem_Free(c->a);
+    }
+    if (c->b != NULL) {
+        gy_classified_fini(c->b);
+        PyMem_Free(c->b);
+    }
+    for (Py_ssize_t i = 0; i < c->nstrings; i++) {
+        Py_DECREF(c->strings[i]);
+    }
+    PyMem_Free(c->strings);
+    PyMem_Free(c->keys);
+    PyMem_Free(c->examples);
+    gy_keytable_fini(&c->table);
+    memset(c, 0, sizeof(*c));
+}
+
+void
+gy_classified_drop_keys(GyClassified *c)
+{
+    PyMem_Free(c->keys);
+    c->keys = NULL;
+    if (c->a != NULL) {
+        gy_classified_drop_keys(c->a);
+    }
+    if (c->b != NULL) {
+        gy_classified_drop_keys(c->b);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Labels and key objects */
+
+/* ", ".join(sorted(labels)), wrapped in braces in "and" context; empty
+ * gives if_empty. Steals labels (a list). */
+static PyObject *
+join_sorted(PyObject *labels, const char *if_empty, int and_ctx)
+{
+    PyObject *sep = NULL, *joined = NULL, *r = NULL;
+    if (labels != NULL && PyList_GET_SIZE(labels) == 1 && !and_ctx) {
+        r = Py_NewRef(PyList_GET_ITEM(labels, 0));
+        goto done;
+    }
+    if (labels == NULL || PyList_Sort(labels) < 0) {
+        goto done;
+    }
+    if (PyList_GET_SIZE(labels) == 0) {
+        r = PyUnicode_FromString(and_ctx ? "{}" : if_empty);
+        goto done;
+    }
+    sep = PyUnicode_FromString(", ");
+    joined = sep ? PyUnicode_Join(sep, labels) : NULL;
+    if (joined != NULL) {
+        r = and_ctx ? PyUnicode_FromFormat("{%U}", joined)
+                    : Py_NewRef(joined);
+    }
+done:
+    Py_XDECREF(labels);
+    Py_XDECREF(sep);
+    Py_XDECREF(joined);
+    return r;
+}
+
+/* Label of a simple relation's class, Size unpadded in "and" context. */
+static PyObject *
+simple_label(GyState *state, const GyClassified *c, GyBy by, uintptr_t key,
+             PyObject *example, int and_ctx)
+{
+    if (by == GY_BY_SIZE && and_ctx) {
+        return PyUnicode_FromFormat("%zd", (Py_ssize_t)(key - 1));
+    }
+    if (by == GY_BY_IDSET && example != NULL) {
+        return gy_render_brief_one(state, example, c->owners);
+    }
+    return gy_classify_label(state, by, key, example);
+}
+
+/* The words of a composite class: a set key (Rcs, Via) or an interned
+ * vector (id + 1). */
+static const uintptr_t *
+class_words(const GyClassified *c, uintptr_t key, uintptr_t *one,
+            Py_ssize_t *len)
+{
+    if (c->er->by == GY_BY_REFDBY || c->er->by == GY_BY_VIA) {
+        return setkey_get(c, key, one, len);
+    }
+    return gy_keytable_get(&c->table, (Py_ssize_t)key - 1, len);
+}
+
+PyObject *
+gy_classified_label(GyState *state, const GyClassified *c, uintptr_t key,
+                    PyObject *example, int and_ctx)
+{
+    const GyER *er = c->er;
+    if (er->by <= GY_BY_LAST_SIMPLE) {
+        return simple_label(state, c, er->by, key, example, and_ctx);
+    }
+    Py_ssize_t len, id = (Py_ssize_t)key - 1;
+    uintptr_t one;
+    const uintptr_t *v = class_words(c, key, &one, &len);
+    switch (er->by) {
+    case GY_BY_REFDBY:
+    case GY_BY_VIA: {
+        /* The referrers' class labels, or the names quoted. */
+        int via = er->by == GY_BY_VIA;
+        PyObject *labels = PyList_New(len);
+        for (Py_ssize_t i = 0; labels != NULL && i < len; i++) {
+            PyObject *l = via ? PyObject_Repr(c->strings[v[i]])
+                              : simple_label(state, c, er->a->by, v[i],
+                                             NULL, 0);
+            if (l == NULL) {
+                Py_CLEAR(labels);
+                break;
+            }
+            PyList_SET_ITEM(labels, i, l);
+        }
+        return join_sorted(labels, via ? "" : "<Nothing>", and_ctx);
+    }
+    case GY_BY_PROD: {
+        PyObject *where = c->strings[v[0]];
+        if (where == Py_None) {
+            return PyUnicode_FromString("unknown");
+        }
+        return PyUnicode_FromFormat("%S:%S", PyTuple_GET_ITEM(where, 0),
+                                    PyTuple_GET_ITEM(where, 1));
+    }
+    case GY_BY_DICTOF: {
+        if (v[0] == DICTOF_NOT_DICT) {
+            return PyUnicode_FromString("~dict");
+        }
+        if (v[0] == DICTOF_NO_OWNER) {
+            return PyUnicode_FromString("dict (no owner)");
+        }
+        PyObject *l = simple_label(state, c, er->a->by, v[1],
+                                   c->examples[id], and_ctx);
+        PyObject *r = l ? PyUnicode_FromFormat("dict of %U", l) : NULL;
+        Py_XDECREF(l);
+        return r;
+    }
+    case GY_BY_AND: {
+        PyObject *la = gy_classified_label(state, c->a, v[0], example, 1);
+        PyObject *lb = la ? gy_classified_label(state, c->b, v[1], example, 1)
+                          : NULL;
+        PyObject *r = lb ? PyUnicode_FromFormat("%U & %U", la, lb) : NULL;
+        Py_XDECREF(la);
+        Py_XDECREF(lb);
+        return r;
+    }
+    default:
+        PyErr_SetString(PyExc_SystemError, "label of an unknown relation");
+        return NULL;
+    }
+}
+
+PyObject *
+gy_classified_key_object(GyState *state, const GyClassified *c,
+                         uintptr_t key, PyObject *example)
+{
+    const GyER *er = c->er;
+    if (er->by <= GY_BY_LAST_SIMPLE) {
+        return gy_classify_key_object(er->by, key, example);
+    }
+    Py_ssize_t len, id = (Py_ssize_t)key - 1;
+    uintptr_t one;
+    const uintptr_t *v = class_words(c, key, &one, &len);
+    switch (er->by) {
+    case GY_BY_REFDBY:
+    case GY_BY_VIA: {
+        PyObject *set = PyFrozenSet_New(NULL);
+        for (Py_ssize_t i = 0; set != NULL && i < len; i++) {
+            PyObject *o = er->by == GY_BY_VIA
+                ? Py_NewRef(c->strings[v[i]])
+                : gy_classify_key_object(er->a->by, v[i], NULL);
+            if (o == NULL || PySet_Add(set, o) < 0) {
+                Py_XDECREF(o);
+                Py_CLEAR(set);
+                break;
+            }
+            Py_DECREF(o);
+        }
+        return set;
+    }
+    case GY_BY_PROD:
+        return Py_NewRef(c->strings[v[0]]);
+    case GY_BY_DICTOF:
+        if (v[0] == DICTOF_NOT_DICT) {
+            Py_RETURN_NONE;
+        }
+        if (v[0] == DICTOF_NO_OWNER) {
+            return PyTuple_New(0);
+        }
+        else {
+            PyObject *o = gy_classify_key_object(er->a->by, v[1],
+                                                 c->examples[id]);
+            PyObject *t = o ? PyTuple_Pack(1, o) : NULL;
+            Py_XDECREF(o);
+            return t;
+        }
+    case GY_BY_AND: {
+        PyObject *a = gy_classified_key_object(state, c->a, v[0], example);
+        PyObject *b = a ? gy_classified_key_object(state, c->b, v[1],
+                                                   example)
+                        : NULL;
+        PyObject *t = b ? PyTuple_Pack(2, a, b) : NULL;
+        Py_XDECREF(a);
+        Py_XDECREF(b);
+        return t;
+    }
+    default:
+        PyErr_SetString(PyExc_SystemError, "key of an unknown relation");
+        return NULL;
+    }
+}

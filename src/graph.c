@@ -1,0 +1,360 @@
+/* graph.c -- GyGraph: the heap walked once and laid out as a graph of node
+ * ids, with every edge stored in both directions, for referrers (byrcs,
+ * byvia, x.referrers), paths and dominators.
+ *
+ * Nodes are the walk's result in address order (node id = position, so
+ * sets, which are sorted the same way, map to ids by a merge), then the
+ * root, then one node per frame on any thread's stack: the interpreter
+ * keeps frames outside any object since 3.11, and a profiler must not
+ * create frame objects to look at them. The root's edges lead to the
+ * interpreter's members and to the frames; a frame's edges to its code,
+ * globals and variables. Those edges keep their names (vlabels) because
+ * nothing else could recover them later.
+ *
+ * Edges are compressed sparse rows of uint32 ids: 4 bytes per edge each
+ * way, plus 8 bytes per node, plus the address index (nodeindex.c). The
+ * forward rows are filled in one pass over the nodes (each object's
+ * references through the walk's own traversal, walk.c), the reverse rows
+ * by counting in-degrees and scattering. O(nodes + edges); no Python
+ * code runs, so nothing can change while the graph is built. Afterwards
+ * it is a snapshot: the nodes stay alive (strong references in nodes)
+ * but the edges are those of the moment it was built.
+ */
+#include "graph.h"
+
+#include "walk.h"
+
+typedef struct VEdge {
+    uint32_t src;              /* 0 the root, 1 + k frame k */
+    uint32_t dst;
+    GyRootRef label;
+} VEdge;
+
+typedef struct Builder {
+    GyState *state;
+    GyGraph *g;
+    VEdge *vedges;
+    Py_ssize_t nvedges, vedges_cap;
+    Py_ssize_t frames_cap;
+} Builder;
+
+static int
+builder_add_vedge(Builder *b, uint32_t src, uint32_t dst,
+                  const GyRootRef *label)
+{
+    if (b->nvedges == b->vedges_cap
+        && gy_grow(&b->vedges, &b->vedges_cap, b->nvedges + 1,
+                   sizeof(VEdge)) < 0) {
+        return -1;
+    }
+    VEdge *e = &b->vedges[b->nvedges++];
+    e->src = src;
+    e->dst = dst;
+    e->label = *label;
+    return 0;
+}
+
+/* gy_rootproc: an edge from the root, or from the frame it names. */
+static int
+builder_root_edge(PyObject *obj, const GyRootRef *ref, void *arg)
+{
+    Builder *b = arg;
+    GyGraph *g = b->g;
+    uint32_t src = 0;
+    if (ref->frame_no >= 0) {
+        GyGraphFrame *last = g->nframes ? &g->frames[g->nframes - 1] : NULL;
+        if (last == NULL || last->thread_id != ref->thread_id
+            || last->frame_no != ref->frame_no) {
+            if (g->nframes == b->frames_cap
+                && gy_grow(&g->frames, &b->frames_cap, g->nframes + 1,
+                           sizeof(GyGraphFrame)) < 0) {
+                return -1;
+            }
+            last = &g->frames[g->nframes++];
+            last->thread_id = ref->thread_id;
+            last->frame_no = ref->frame_no;
+            GyRootRef to_frame = *ref;
+            to_frame.member = NULL;
+            if (builder_add_vedge(b, 0, (uint32_t)g->nframes, &to_frame) < 0) {
+                return -1;
+            }
+        }
+        src = (uint32_t)g->nframes;
+    }
+    Py_ssize_t dst = gy_graph_id(g, obj);
+    if (dst < 0) {
+        return 0;               /* the profiler's own */
+    }
+    return builder_add_vedge(b, src, (uint32_t)dst, ref);
+}
+
+static int
+builder_own_frame(PyObject *globals, void *arg)
+{
+    Builder *b = arg;
+    return gy_own_globals(b->state, globals);
+}
+
+static int
+graph_check_edges(Py_ssize_t n)
+{
+    if (n >= (Py_ssize_t)UINT32_MAX) {
+        PyErr_SetString(PyExc_OverflowError, "more than 2**32 references");
+        return -1;
+    }
+    return 0;
+}
+
+/* The forward rows. Real nodes' edges come from the walk's log: a pass
+ * turns each logged address into its node id in place (the profiler's
+ * own objects, which have none, become NO_NODE) and counts each node's
+ * edges, a second copies them into their rows. Then the root and the
+ * frames, whose edges vedges holds in discovery order. */
+#define NO_NODE UINTPTR_MAX
+
+static int
+builder_forward(Builder *b, GyEdgeLog *log)
+{
+    GyGraph *g = b->g;
+    g->out_start = PyMem_Calloc((size_t)g->nnodes + 2, sizeof(uint32_t));
+    if (g->out_start == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    /* Pass 1: ids, and counts in out_start[src + 1]. */
+    Py_ssize_t src = -1, nreal_edges = 0;
+    for (Py_ssize_t k = 0; k < log->nblocks; k++) {
+        uintptr_t *e = log->blocks[k];
+        uintptr_t *end = k == log->nblocks - 1 ? log->cur
+                                                : e + GY_EDGELOG_BLOCK;
+        for (; e < end; e++) {
+            if (*e & 1) {
+                src = gy_graph_id(g, (PyObject *)(*e & ~(uintptr_t)1));
+                *e = src < 0 ? NO_NODE : ((uintptr_t)src << 1) | 1;
+                continue;
+            }
+            Py_ssize_t dst = gy_graph_id(g, (PyObject *)*e);
+            if (dst < 0 || src < 0) {
+                *e = NO_NODE;
+                continue;
+            }
+            *e = (uintptr_t)dst << 1;
+            g->out_start[src + 1]++;
+            nreal_edges++;
+        }
+    }
+    for (Py_ssize_t i = 1; i <= g->nreal; i++) {
+        g->out_start[i] += g->out_start[i - 1];
+    }
+    if (graph_check_edges(nreal_edges + b->nvedges) < 0) {
+        return -1;
+    }
+    g->out = gy_alloc_array(nreal_edges + b->nvedges + 1, sizeof(uint32_t));
+    if (g->out == NULL) {
+        return -1;
+    }
+    /* Pass 2: each node's edges follow its header in the log. */
+    Py_ssize_t pos = 0;
+    for (Py_ssize_t k = 0; k < log->nblocks; k++) {
+        uintptr_t *e = log->blocks[k];
+        uintptr_t *end = k == log->nblocks - 1 ? log->cur
+                                                : e + GY_EDGELOG_BLOCK;
+        for (; e < end; e++) {
+            if (*e == NO_NODE) {
+                continue;
+            }
+            if (*e & 1) {
+                pos = g->out_start[*e >> 1];
+                continue;
+            }
+            g->out[pos++] = (uint32_t)(*e >> 1);
+        }
+    }
+    gy_edgelog_fini(log);       /* 8 bytes an edge: not kept a moment more */
+
+    /* Virtual sources, grouped by a counting sort that keeps discovery
+       order within each. */
+    Py_ssize_t nvirt = 1 + g->nframes;
+    Py_ssize_t base = nreal_edges;
+    g->vlabels = gy_alloc_array(b->nvedges + 1, sizeof(GyRootRef));
+    Py_ssize_t *fill = PyMem_Calloc((size_t)nvirt + 1, sizeof(Py_ssize_t));
+    if (g->vlabels == NULL || fill == NULL) {
+        PyMem_Free(fill);
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t e = 0; e < b->nvedges; e++) {
+        fill[b->vedges[e].src + 1]++;
+    }
+    for (Py_ssize_t v = 0; v < nvirt; v++) {
+        g->out_start[g->nreal + v] = (uint32_t)(base + fill[v]);
+        fill[v + 1] += fill[v];
+    }
+    g->out_start[g->nnodes] = (uint32_t)(base + b->nvedges);
+    for (Py_ssize_t e = 0; e < b->nvedges; e++) {
+        Py_ssize_t at = fill[b->vedges[e].src]++;
+        g->out[base + at] = b->vedges[e].dst;
+        g->vlabels[at] = b->vedges[e].label;
+    }
+    PyMem_Free(fill);
+    return 0;
+}
+
+static int
+graph_reverse(GyGraph *g)
+{
+    Py_ssize_t n = g->nnodes;
+    Py_ssize_t nedges = g->out_start[n];
+    g->in_start = PyMem_Calloc((size_t)n + 2, sizeof(uint32_t));
+    g->in = gy_alloc_array(nedges + 1, sizeof(uint32_t));
+    if (g->in_start == NULL || g->in == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    /* in_start[d + 2] counts d's referrers; the prefix sum shifted by one
+       makes in_start[d + 1] the fill position while scattering, and
+       in_start[d] the start of d's row once done. */
+    for (Py_ssize_t e = 0; e < nedges; e++) {
+        g->in_start[g->out[e] + 2]++;
+    }
+    for (Py_ssize_t d = 2; d <= n + 1; d++) {
+        g->in_start[d] += g->in_start[d - 1];
+    }
+    for (Py_ssize_t s = 0; s < n; s++) {
+        for (uint32_t e = g->out_start[s]; e < g->out_start[s + 1]; e++) {
+            g->in[g->in_start[g->out[e] + 1]++] = (uint32_t)s;
+        }
+    }
+    return 0;
+}
+
+GyGraph *
+gy_graph_build(GyState *state)
+{
+    GyWalkResult r;
+    Builder b;
+    memset(&b, 0, sizeof(b));
+    GyGraph *g = PyMem_Calloc(1, sizeof(GyGraph));
+    if (g == NULL) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    GyEdgeLog log;
+    memset(&log, 0, sizeof(log));
+    if (gy_walk_heap_logged(state, &r, &log) < 0) {
+        gy_edgelog_fini(&log);
+        PyMem_Free(g);
+        return NULL;
+    }
+    g->nodes = gy_nodes_new_steal(r.items, r.count, r.owners);
+    if (g->nodes == NULL) {
+        gy_edgelog_fini(&log);
+        PyMem_Free(g);
+        return NULL;
+    }
+    g->nreal = r.count;
+    b.state = state;
+    b.g = g;
+    if (gy_nodeindex_build(&g->index, g->nodes->items, g->nreal) < 0) {
+        goto error;
+    }
+    /* The root's edges first: they also tell how many frames there are,
+       which fixes the node count. */
+    if (gy_visit_roots(builder_root_edge, builder_own_frame, &b)) {
+        if (!PyErr_Occurred()) {
+            PyErr_SetString(PyExc_RuntimeError,
+                            "reference graph: visiting the roots failed");
+        }
+        goto error;
+    }
+    g->nnodes = g->nreal + 1 + g->nframes;
+    if (g->nnodes >= (Py_ssize_t)UINT32_MAX) {
+        PyErr_SetString(PyExc_OverflowError, "more than 2**32 objects");
+        goto error;
+    }
+    if (builder_forward(&b, &log) < 0 || graph_reverse(g) < 0) {
+        goto error;
+    }
+    PyMem_Free(b.vedges);
+    return g;
+
+error:
+    gy_edgelog_fini(&log);
+    PyMem_Free(b.vedges);
+    gy_graph_free(g);
+    return NULL;
+}
+
+void
+gy_graph_free(GyGraph *g)
+{
+    if (g == NULL) {
+        return;
+    }
+    gy_nodes_decref(g->nodes);
+    gy_nodeindex_fini(&g->index);
+    PyMem_Free(g->frames);
+    PyMem_Free(g->out_start);
+    PyMem_Free(g->out);
+    PyMem_Free(g->in_start);
+    PyMem_Free(g->in);
+    PyMem_Free(g->vlabels);
+    PyMem_Free(g);
+}
+
+GyNodes *
+gy_graph_referrers(GyGraph *g, const GyNodes *s)
+{
+    /* Mark referrer ids in a bitmap, then list them in id order, which is
+       address order: sorted and distinct without a sort. */
+    size_t nwords = (size_t)(g->nreal + 63) / 64;
+    uint64_t *seen = PyMem_Calloc(nwords + 1, sizeof(uint64_t));
+    if (seen == NULL) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    Py_ssize_t n = 0;
+    for (Py_ssize_t k = 0; k < s->count; k++) {
+        Py_ssize_t id = gy_graph_id(g, s->items[k]);
+        if (id < 0) {
+            continue;
+        }
+        for (uint32_t e = g->in_start[id]; e < g->in_start[id + 1]; e++) {
+            uint32_t src = g->in[e];
+            uint64_t bit = UINT64_C(1) << (src & 63);
+            /* The root and frames are not objects: left out. */
+            if (src < g->nreal && !(seen[src >> 6] & bit)) {
+                seen[src >> 6] |= bit;
+                n++;
+            }
+        }
+    }
+    PyObject **items = gy_alloc_array(n + 1, sizeof(PyObject *));
+    if (items == NULL) {
+        PyMem_Free(seen);
+        return NULL;
+    }
+    Py_ssize_t m = 0;
+    for (size_t w = 0; w < nwords; w++) {
+        uint64_t word = seen[w];
+        while (word) {
+            size_t id = w * 64 + (size_t)__builtin_ctzll(word);
+            items[m++] = Py_NewRef(g->nodes->items[id]);
+            word &= word - 1;
+        }
+    }
+    PyMem_Free(seen);
+    return gy_nodes_new_steal(items, m, NULL);
+}
+
+size_t
+gy_graph_bytes(const GyGraph *g)
+{
+    size_t edges = g->out_start[g->nnodes];
+    size_t nvirt = edges - g->out_start[g->nreal];
+    return 2 * ((size_t)g->nnodes + 2) * sizeof(uint32_t)
+           + 2 * edges * sizeof(uint32_t)
+           + nvirt * sizeof(GyRootRef)
+           + (size_t)g->nframes * sizeof(GyGraphFrame)
+           + gy_nodeindex_bytes(&g->index);
+}

@@ -1,0 +1,58 @@
+/* graph.h -- GyGraph: the heap as nodes and edges, both directions. */
+#ifndef GY_GRAPH_H
+#define GY_GRAPH_H
+
+#include "gy.h"
+#include "nodeindex.h"
+#include "nodeset.h"
+#include "pyinternals.h"
+
+/* A frame that exists only inside the interpreter (3.11+), or any frame
+ * on a thread's stack: a node of the graph that is not an object. */
+typedef struct GyGraphFrame {
+    unsigned long thread_id;
+    int frame_no;              /* counted from the thread's outermost */
+} GyGraphFrame;
+
+typedef struct GyGraph {
+    GyNodes *nodes;            /* the heap; node i < nreal is items[i] */
+    Py_ssize_t nreal;
+    Py_ssize_t nnodes;         /* nreal, then the root, then the frames */
+    GyGraphFrame *frames;      /* node nreal + 1 + k is frames[k] */
+    Py_ssize_t nframes;
+    GyNodeIndex index;         /* address -> node id */
+    uint32_t *out_start;       /* CSR: node i's referents are */
+    uint32_t *out;             /*   out[out_start[i] .. out_start[i+1]) */
+    uint32_t *in_start;        /* and its referrers */
+    uint32_t *in;              /*   in[in_start[i] .. in_start[i+1]) */
+    /* Names of the edges out of the root and the frames: edge e from
+       out_start[nreal] on is vlabels[e - out_start[nreal]]. The member
+       NULL marks an edge from the root to a frame. */
+    GyRootRef *vlabels;
+} GyGraph;
+
+#define GY_GRAPH_ROOT(g) ((g)->nreal)
+
+/* Walk the heap and build its graph: every object reachable from the
+ * roots except the profiler's own, every reference between them, and the
+ * root and stack frames as extra nodes. NULL with an exception set. Calls
+ * no Python code. */
+GyGraph *gy_graph_build(GyState *state);
+void gy_graph_free(GyGraph *g);
+
+/* Node id of an object, or -1 if it is not in the graph. */
+static inline Py_ssize_t
+gy_graph_id(GyGraph *g, PyObject *op)
+{
+    return gy_nodeindex_get(&g->index, op);
+}
+
+/* Bytes the graph's own arrays and index take (not the nodes array,
+ * which the heap's set shares). */
+size_t gy_graph_bytes(const GyGraph *g);
+
+/* Objects (not the root or frames) referring to any member of s, as a
+ * new GyNodes; NULL with MemoryError. O(|s| + their referrers). */
+GyNodes *gy_graph_referrers(GyGraph *g, const GyNodes *s);
+
+#endif /* GY_GRAPH_H */
