@@ -19,7 +19,9 @@ takes a minute for one byvia of the large heap):
 * ``str(h.byvia)``;
 * ``hp.iso(nodes[N // 2]).referrers``;
 * ours only: the reference graph's size from ``_guppy._graph_stats()``, as
-  bytes per edge.
+  bytes per edge, and the peak RSS increase while building it (VmHWM reset
+  through /proc/self/clear_refs), which includes the walk's result array
+  and the edge log.
 
 Only ratios from one run compare: the machine is shared.
 """
@@ -66,8 +68,12 @@ try:
     once('referrers of one', lambda: hp.iso(nodes[N // 2]).referrers)
     try:
         from guppy import _guppy
+        rss0 = proc_kb('VmRSS:')
+        with open('/proc/self/clear_refs', 'w') as f:
+            f.write('5')                   # reset VmHWM to the current RSS
         OUT['graph'] = _guppy._graph_stats()
-    except (ImportError, AttributeError):
+        OUT['graph_peak_kb'] = proc_kb('VmHWM:') - rss0
+    except (ImportError, AttributeError, OSError, TypeError):
         pass
 except Exception:
     fail('run')
@@ -127,10 +133,15 @@ def main(argv=None):
         graph = us.get('graph')
         if graph:
             print('  reference graph: %s objects, %s edges, %.1f bytes per '
-                  'edge (arrays and address index)' % (
+                  'edge kept (arrays and address index)' % (
                       '{:,}'.format(graph['objects']),
                       '{:,}'.format(graph['edges']),
                       graph['bytes'] / max(graph['edges'], 1)))
+            if us.get('graph_peak_kb') is not None:
+                print('  peak RSS while building it: %.1f bytes per edge '
+                      '(walk result and log included)' % (
+                          us['graph_peak_kb'] * 1024.0
+                          / max(graph['edges'], 1)))
     if args.json:
         with open(args.json, 'w') as f:
             json.dump({'%s/%d' % k: v for k, v in results.items()}, f,

@@ -61,7 +61,7 @@ builder_root_edge(PyObject *obj, const GyRootRef *ref, void *arg)
     Builder *b = arg;
     GyGraph *g = b->g;
     uint32_t src = 0;
-    if (ref->frame_no >= 0) {
+    if (ref->in_frame) {
         GyGraphFrame *last = g->nframes ? &g->frames[g->nframes - 1] : NULL;
         if (last == NULL || last->thread_id != ref->thread_id
             || last->frame_no != ref->frame_no) {
@@ -169,8 +169,12 @@ builder_forward(Builder *b, GyEdgeLog *log)
             }
             g->out[pos++] = (uint32_t)(*e >> 1);
         }
+        /* 8 bytes an edge: each block goes as soon as it is copied, so
+           the log and the rows are never both whole. */
+        PyMem_Free(log->blocks[k]);
+        log->blocks[k] = NULL;
     }
-    gy_edgelog_fini(log);       /* 8 bytes an edge: not kept a moment more */
+    gy_edgelog_fini(log);
 
     /* Virtual sources, grouped by a counting sort that keeps discovery
        order within each. */

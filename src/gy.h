@@ -32,6 +32,8 @@ typedef struct GyState {
     /* guppy.heapy.heapyc.RootStateType (heapy's name): the class of the
        root in referrer classes and of hp.Root. Hidden. */
     PyTypeObject *root_type;
+    /* guppy._guppy._Members: holds the members shared by NodeSets. */
+    PyTypeObject *members_type;
     /* Module dicts of the facade: frames running with these globals are
        the profiler's own and are not walked. A list, appended to by
        guppy/ when its modules load. */

@@ -65,9 +65,19 @@ gy_grow(void *buf, Py_ssize_t *cap, Py_ssize_t need, size_t elsize)
 /* ------------------------------------------------------------------ */
 /* NodeSet */
 
+/* Members: the one Python object holding a GyNodes's references on behalf
+ * of every NodeSet that shares it (x, x.bytype, x.byrcs, ...). The
+ * collector must see each reference once: the NodeSets report their
+ * Members object, and it reports the members. */
 typedef struct {
     PyObject_HEAD
-    GyNodes *nodes;
+    GyNodes *nodes;           /* owns one C reference */
+} MembersObject;
+
+typedef struct {
+    PyObject_HEAD
+    GyNodes *nodes;           /* borrowed from members */
+    PyObject *members;        /* MembersObject, shared */
     GyPartition *part;        /* cached partition, or NULL */
     PyObject *part_spec;      /* the relation spec it was made by */
 } NodeSetObject;
@@ -81,6 +91,42 @@ state_of_type(PyTypeObject *tp)
     return mod ? PyModule_GetState(mod) : NULL;
 }
 
+static void
+members_tp_dealloc(PyObject *op)
+{
+    PyTypeObject *tp = Py_TYPE(op);
+    PyObject_GC_UnTrack(op);
+    GyNodes *nodes = ((MembersObject *)op)->nodes;
+    ((MembersObject *)op)->nodes = NULL;
+    tp->tp_free(op);
+    gy_nodes_decref(nodes);
+    Py_DECREF(tp);
+}
+
+static int
+members_tp_traverse(PyObject *op, visitproc visit, void *arg)
+{
+    GyNodes *nodes = ((MembersObject *)op)->nodes;
+    Py_VISIT(Py_TYPE(op));
+    for (Py_ssize_t i = 0; nodes != NULL && i < nodes->count; i++) {
+        Py_VISIT(nodes->items[i]);
+    }
+    return 0;
+}
+
+/* New reference: a NodeSet of type tp over the Members object members. */
+static PyObject *
+nodeset_wrap_members(PyTypeObject *tp, PyObject *members)
+{
+    NodeSetObject *self = (NodeSetObject *)tp->tp_alloc(tp, 0);
+    if (self == NULL) {
+        return NULL;
+    }
+    self->members = Py_NewRef(members);
+    self->nodes = ((MembersObject *)members)->nodes;
+    return (PyObject *)self;
+}
+
 /* New reference: a NodeSet of type tp over nodes (stolen). */
 static PyObject *
 nodeset_wrap_steal(PyTypeObject *tp, GyNodes *nodes)
@@ -88,13 +134,18 @@ nodeset_wrap_steal(PyTypeObject *tp, GyNodes *nodes)
     if (nodes == NULL) {
         return NULL;
     }
-    NodeSetObject *self = (NodeSetObject *)tp->tp_alloc(tp, 0);
-    if (self == NULL) {
+    GyState *st = state_of_type(tp);
+    MembersObject *m = st == NULL ? NULL
+        : PyObject_GC_New(MembersObject, st->members_type);
+    if (m == NULL) {
         gy_nodes_decref(nodes);
         return NULL;
     }
-    self->nodes = nodes;
-    return (PyObject *)self;
+    m->nodes = nodes;
+    PyObject_GC_Track((PyObject *)m);
+    PyObject *self = nodeset_wrap_members(tp, (PyObject *)m);
+    Py_DECREF(m);
+    return self;
 }
 
 static int
@@ -122,8 +173,7 @@ nodeset_tp_new(PyTypeObject *tp, PyObject *args, PyObject *kwds)
     }
     else if (nodeset_check(st, iterable)) {
         /* Same members: share them (h.bytype costs no copy). */
-        nodes = ((NodeSetObject *)iterable)->nodes;
-        gy_nodes_incref(nodes);
+        return nodeset_wrap_members(tp, ((NodeSetObject *)iterable)->members);
     }
     else {
         nodes = gy_nodes_from_iterable(iterable);
@@ -140,10 +190,9 @@ nodeset_tp_dealloc(PyObject *op)
     gy_partition_free(self->part);
     self->part = NULL;
     Py_CLEAR(self->part_spec);
-    GyNodes *nodes = self->nodes;
     self->nodes = NULL;
+    Py_CLEAR(self->members);
     tp->tp_free(op);
-    gy_nodes_decref(nodes);
     Py_DECREF(tp);
 }
 
@@ -158,12 +207,9 @@ nodeset_tp_traverse(PyObject *op, visitproc visit, void *arg)
             Py_VISIT(self->part->rows[i].keyobj);
         }
     }
-    /* Members are visited so the collector sees cycles through sets. */
-    if (self->nodes != NULL) {
-        for (Py_ssize_t i = 0; i < self->nodes->count; i++) {
-            Py_VISIT(self->nodes->items[i]);
-        }
-    }
+    /* The members through their holder, so the collector sees cycles
+       through sets and counts each reference once. */
+    Py_VISIT(self->members);
     return 0;
 }
 
@@ -264,8 +310,7 @@ nodeset_partition_python(NodeSetObject *self, GyState *st, PyObject *func)
     GyPartition *p = NULL;
     GyNodes **subsets = NULL;
     Py_ssize_t n = 0;
-    gy_nodes_incref(self->nodes);
-    PyObject *arg = nodeset_wrap_steal(st->nodeset_type, self->nodes);
+    PyObject *arg = nodeset_wrap_members(st->nodeset_type, self->members);
     PyObject *res = arg ? PyObject_CallOneArg(func, arg) : NULL;
     Py_XDECREF(arg);
     if (res == NULL) {
@@ -773,6 +818,19 @@ static PyType_Slot nodeset_slots[] = {
     {0, NULL},
 };
 
+static PyType_Slot members_slots[] = {
+    {Py_tp_dealloc, members_tp_dealloc},
+    {Py_tp_traverse, members_tp_traverse},
+    {0, NULL},
+};
+
+static PyType_Spec members_spec = {
+    .name = "guppy._guppy._Members",
+    .basicsize = sizeof(MembersObject),
+    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
+    .slots = members_slots,
+};
+
 static PyType_Spec nodeset_spec = {
     .name = "guppy._guppy.NodeSet",
     .basicsize = sizeof(NodeSetObject),
@@ -998,8 +1056,12 @@ guppy_exec(PyObject *module)
         module, &nodeset_spec, bases);
     st->root_type = st->nodeset_type == NULL ? NULL
         : (PyTypeObject *)PyType_FromModuleAndSpec(module, &root_spec, bases);
+    st->members_type = st->root_type == NULL ? NULL
+        : (PyTypeObject *)PyType_FromModuleAndSpec(module, &members_spec,
+                                                   bases);
     Py_DECREF(bases);
-    if (st->nodeset_type == NULL || st->root_type == NULL) {
+    if (st->nodeset_type == NULL || st->root_type == NULL
+        || st->members_type == NULL) {
         return -1;
     }
     if (PyModule_AddObjectRef(module, "Hidden",
@@ -1037,6 +1099,7 @@ guppy_traverse(PyObject *module, visitproc visit, void *arg)
     Py_VISIT(st->nodeset_type);
     Py_VISIT(st->hidden_type);
     Py_VISIT(st->root_type);
+    Py_VISIT(st->members_type);
     Py_VISIT(st->own_globals);
     Py_VISIT(st->type_names);
     Py_VISIT(st->str_sizeof);
@@ -1054,6 +1117,7 @@ guppy_clear(PyObject *module)
     Py_CLEAR(st->nodeset_type);
     Py_CLEAR(st->hidden_type);
     Py_CLEAR(st->root_type);
+    Py_CLEAR(st->members_type);
     Py_CLEAR(st->own_globals);
     Py_CLEAR(st->type_names);
     Py_CLEAR(st->str_sizeof);

@@ -40,7 +40,8 @@
     do {                                                               \
         PyObject *o_ = (PyObject *)(obj);                              \
         if (o_ != NULL) {                                              \
-            GyRootRef r_ = {(name), thread_id, frame_no, -1, NULL};    \
+            GyRootRef r_ = {(name), thread_id, frame_no, -1, NULL,     \
+                            in_frame};                                 \
             int rc_ = visit(o_, &r_, arg);                             \
             if (rc_) {                                                 \
                 return rc_;                                            \
@@ -55,7 +56,7 @@ static int
 visit_interp(PyInterpreterState *interp, gy_rootproc visit, void *arg)
 {
     unsigned long thread_id = 0;
-    int frame_no = -1;
+    int frame_no = -1, in_frame = 0;
 #if PY_VERSION_HEX >= 0x030C0000
     VISIT_ROOT(interp->imports.modules, "modules");
     VISIT_ROOT(interp->imports.modules_by_index, "modules_by_index");
@@ -99,6 +100,7 @@ static int
 visit_iframe(_PyInterpreterFrame *f, unsigned long thread_id, int frame_no,
              gy_rootproc visit, void *arg)
 {
+    int in_frame = 1;
 #if PY_VERSION_HEX >= 0x030D0000
     VISIT_ROOT(f->f_executable, "f_code");
 #else
@@ -129,7 +131,8 @@ visit_iframe(_PyInterpreterFrame *f, unsigned long thread_id, int frame_no,
     for (int i = 0; i < n; i++) {
         PyObject *v = f->localsplus[i];
         if (v != NULL) {
-            GyRootRef r = {"f_localsplus", thread_id, frame_no, i, code};
+            GyRootRef r = {"f_localsplus", thread_id, frame_no, i, code,
+                           1};
             int rc = visit(v, &r, arg);
             if (rc) {
                 return rc;
@@ -155,7 +158,7 @@ visit_thread(PyThreadState *ts, gy_rootproc visit, gy_ownframeproc is_own,
              void *arg)
 {
     unsigned long thread_id = ts->thread_id;
-    int frame_no = -1;
+    int frame_no = -1, in_frame = 0;
     VISIT_ROOT(ts->c_profileobj, "c_profileobj");
     VISIT_ROOT(ts->c_traceobj, "c_traceobj");
 #if PY_VERSION_HEX >= 0x030C0000
@@ -565,8 +568,7 @@ gy_visit_inline_attrs(PyObject *op, gy_attrproc visit, void *arg)
     Py_ssize_t n;
     PyDictValues *values;
 #if PY_VERSION_HEX >= 0x030D0000
-    if (!(tp->tp_flags & Py_TPFLAGS_INLINE_VALUES)
-        || _PyObject_GetManagedDict(op) != NULL) {
+    if (!(tp->tp_flags & Py_TPFLAGS_INLINE_VALUES)) {
         return 0;
     }
     values = _PyObject_InlineValues(op);
@@ -613,7 +615,7 @@ int
 gy_visit_frame_object(PyObject *frame, gy_rootproc visit, void *arg)
 {
     unsigned long thread_id = 0;
-    int frame_no = -1;
+    int frame_no = -1, in_frame = 1;
     PyFrameObject *f = (PyFrameObject *)frame;
     VISIT_ROOT(f->f_back, "f_back");
     VISIT_ROOT(f->f_trace, "f_trace");
@@ -642,7 +644,7 @@ gy_visit_frame_object(PyObject *frame, gy_rootproc visit, void *arg)
     for (int i = 0; i < top; i++) {
         PyObject *v = iframe->localsplus[i];
         if (v != NULL) {
-            GyRootRef r = {"f_localsplus", 0, -1, i, code};
+            GyRootRef r = {"f_localsplus", 0, -1, i, code, 1};
             int rc = visit(v, &r, arg);
             if (rc) {
                 return rc;
@@ -659,7 +661,7 @@ gy_visit_frame_object(PyObject *frame, gy_rootproc visit, void *arg)
     for (int i = 0; i < nslots; i++) {
         PyObject *v = f->f_localsplus[i];
         if (v != NULL) {
-            GyRootRef r = {"f_localsplus", 0, -1, i, code};
+            GyRootRef r = {"f_localsplus", 0, -1, i, code, 1};
             int rc = visit(v, &r, arg);
             if (rc) {
                 return rc;
@@ -670,7 +672,7 @@ gy_visit_frame_object(PyObject *frame, gy_rootproc visit, void *arg)
         for (int i = 0; i < f->f_stackdepth; i++) {
             PyObject *v = f->f_valuestack[i];
             if (v != NULL) {
-                GyRootRef r = {"f_localsplus", 0, -1, nslots + i, code};
+                GyRootRef r = {"f_localsplus", 0, -1, nslots + i, code, 1};
                 int rc = visit(v, &r, arg);
                 if (rc) {
                     return rc;
@@ -724,4 +726,19 @@ gy_alloc_traceback(PyObject *op)
 #endif
     /* Domain 0: the Python allocators' own. */
     return _PyTraceMalloc_GetTraceback(0, (uintptr_t)op - pre);
+}
+
+PyObject *
+gy_untraversed_dict(PyObject *op)
+{
+#if PY_VERSION_HEX >= 0x030D0000
+    PyTypeObject *tp = Py_TYPE(op);
+    if ((tp->tp_flags & Py_TPFLAGS_INLINE_VALUES)
+        && _PyObject_InlineValues(op)->valid) {
+        return (PyObject *)_PyObject_GetManagedDict(op);
+    }
+#else
+    (void)op;
+#endif
+    return NULL;
 }

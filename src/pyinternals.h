@@ -16,6 +16,8 @@ typedef struct GyRootRef {
     int slot;                  /* f_localsplus index, else -1 */
     PyObject *code;            /* the frame's code object (borrowed) when
                                   slot >= 0, for the variable's name */
+    int in_frame;              /* 1 for a frame's contents (read in place
+                                  or through a frame object) */
 } GyRootRef;
 
 /* Kinds of a frame variable slot, for naming it. */
@@ -97,8 +99,10 @@ int gy_visit_gc_objects(gy_gcobjproc fn, void *arg);
  * Nonzero stops the visit and is returned. */
 typedef int (*gy_attrproc)(PyObject *name, PyObject *value, void *arg);
 
-/* Visit op's attributes held without a dict; nothing if it has a dict
- * (or its type keeps none). Never creates the dict. */
+/* Visit op's attributes held outside a dict: its inline values (3.13+;
+ * still the object's own when a dict has been made from them) or its
+ * detached values (3.11, 3.12: only while it has no dict). Never creates
+ * the dict. */
 int gy_visit_inline_attrs(PyObject *op, gy_attrproc visit, void *arg);
 
 /* Visit the references a frame object holds, as its tp_traverse does,
@@ -111,6 +115,11 @@ int gy_visit_frame_object(PyObject *frame, gy_rootproc visit, void *arg);
 /* Number of variable slots (locals, cells, free variables) of a code
  * object's frames; slots from there on are the value stack. */
 int gy_code_nslots(PyObject *code);
+
+/* op's __dict__ when it exists but op's tp_traverse does not visit it:
+ * 3.13+ keeps an instance's values inline even after its dict is made,
+ * and then traverses the values, not the dict. Borrowed, or NULL. */
+PyObject *gy_untraversed_dict(PyObject *op);
 
 /* The code object of a generator, coroutine or async generator
  * (borrowed), or NULL. */

@@ -278,16 +278,11 @@ relate_instance(GyRelater *r, PyObject *src, int with_dict,
         REL_EMIT(GY_REL_INTERATTR, "ob_type", NULL, 0, tp);
     }
     if (with_dict) {
-        PyObject *dict = gy_peek_dict(src);
-        if (dict != NULL) {
-            REL_ATTR("__dict__", dict);
-        }
-        else {
-            RootVisit rv = {proc, arg};
-            int rc = gy_visit_inline_attrs(src, relate_inline_attr, &rv);
-            if (rc) {
-                return rc;
-            }
+        REL_ATTR("__dict__", gy_peek_dict(src));
+        RootVisit rv = {proc, arg};
+        int rc = gy_visit_inline_attrs(src, relate_inline_attr, &rv);
+        if (rc) {
+            return rc;
         }
     }
     const MemberList *ml = type_members(r, tp);
@@ -376,7 +371,7 @@ int
 gy_relate_rootref(const GyRootRef *ref, GyRel *out)
 {
     memset(out, 0, sizeof(*out));
-    if (ref->frame_no < 0 || ref->member == NULL) {
+    if (!ref->in_frame || ref->member == NULL) {
         /* A member of the interpreter or a thread, or a frame seen from
            the root: named after the root. */
         out->kind = GY_REL_ROOT;
@@ -495,7 +490,7 @@ gy_rel_str(const GyRel *rel)
         if (ref->thread_id == 0 && ref->frame_no < 0) {
             return PyUnicode_FromFormat(".i0_%s", ref->member);
         }
-        if (ref->member == NULL) {
+        if (ref->member == NULL || ref->frame_no >= 0) {
             return PyUnicode_FromFormat(".i0_t%lu_f%d", ref->thread_id,
                                         ref->frame_no);
         }

@@ -274,13 +274,23 @@ walk_expand(Walker *w, PyObject *op)
         && record_owner(w, gy_peek_type_dict((PyTypeObject *)op), op) < 0) {
         return -1;
     }
+    visitproc reach = walk_reach;
     if (w->log != NULL) {
         if (gy_edgelog_append(w->log, (uintptr_t)op | 1) < 0) {
             return -1;
         }
-        return visit_by_facts(op, f, walk_reach_logged, w);
+        reach = walk_reach_logged;
     }
-    return visit_by_facts(op, f, walk_reach, w);
+    int rc = visit_by_facts(op, f, reach, w);
+    if (rc == 0 && (f & FACT_DICT_OWNER)) {
+        /* A dict only the owner's dict pointer refers to, which its
+           traversal skips (3.13 inline values): reach it too. */
+        PyObject *d = gy_untraversed_dict(op);
+        if (d != NULL) {
+            rc = reach(d, w);
+        }
+    }
+    return rc;
 }
 
 /* ------------------------------------------------------------------ */

@@ -119,8 +119,12 @@ record('leakedset.expected', '', [member])
 incref(ctypes.py_object(leaked))
 del leaked, member
 record('leakedset', unreachable())
-# Sets take no weak references: find the leaked one through its member.
-leaked = [x for x in gc.get_referrers(rm()) if type(x) is type(kept)][0]
+# Sets take no weak references: find the leaked one through its member,
+# held by the members object the set shares with its by-views.
+holder = [x for x in gc.get_referrers(rm())
+          if type(x).__name__ == '_Members'][0]
+leaked = [x for x in gc.get_referrers(holder) if type(x) is type(kept)][0]
+del holder
 decref(ctypes.py_object(leaked))
 del leaked
 record('leakedset.released', unreachable(), alive=rm() is not None)
