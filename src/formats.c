@@ -2,8 +2,8 @@
  * Use.load reads, byte for byte, and a strict parser for it. Knows the
  * GyStat (stat.c) and lines of text; nothing of sets or partitions.
  *
- * The format (docs/architecture.md, "Dump files"; one package per dump,
- * '\n' line ends):
+ * The format (guppy-api.md section 5.2; docs/architecture.md, "Stats
+ * and dump files"; one package per dump, '\n' line ends):
  *
  *     .loader: _load_stat
  *     .<field>: <value>          format, timemade, count, size, kindname,
@@ -15,17 +15,22 @@
  * rows, end line) that copies what it accepts into a GyStat. heapy reads
  * a header field as an attribute named by the file and resolves the
  * loader as an attribute of the session; this parser accepts only the
- * fields above, each once, integers as -?[0-9]+ within +-2**62, and the
+ * fields above, each once, integers as -?[0-9]+ within +-(2**62 - 1), and the
  * loader _load_stat, and it checks that the rows number numrows and that
  * the end line follows them (a list of lines may end without one, as in
  * heapy's own example; a file may not: that is how a file cut after a
  * row is told from a whole one). Every refusal is a ValueError naming the
- * line and what was expected there. Lines are read one at a time and
- * released at once: loading a file of many packages keeps one in memory.
+ * line and what was expected there. Lines come from an iterator, from
+ * readline() (pipes), or, for a seekable binary file, from chunks read
+ * with read() and split here (the file is put back after the package
+ * with seek()); each is released once parsed, so loading a file of many
+ * packages keeps one in memory.
  *
- * Cost: writing is one pass, straight into the str when the text is
- * ASCII (the usual case); reading is one pass over each line (UTF-8
- * validated for bytes lines). Both O(bytes).
+ * Writing goes straight into the str when the text is ASCII (the usual
+ * case), or to a file's write() in 64 KiB chunks of whole lines.
+ *
+ * Cost: both O(bytes), one pass; bytes lines are UTF-8 validated eight
+ * bytes at a time.
  */
 #include "formats.h"
 
@@ -1043,15 +1048,16 @@ parse_package(Reader *r, GyStat **out)
                 goto error;
             }
         }
-        char what[96];
-        snprintf(what, sizeof(what), "%s (row %zd of %zd)",
-                 row_expected(s->format), k + 1, h.numrows);
-        if (rc == 0) {
-            reader_expected_eof(r, what);
-            goto error;
-        }
-        if (!starts_with(r, ".r: ")) {
-            reader_expected(r, what);
+        if (rc == 0 || !starts_with(r, ".r: ")) {
+            char what[96];
+            snprintf(what, sizeof(what), "%s (row %zd of %zd)",
+                     row_expected(s->format), k + 1, h.numrows);
+            if (rc == 0) {
+                reader_expected_eof(r, what);
+            }
+            else {
+                reader_expected(r, what);
+            }
             goto error;
         }
         if (parse_row(r, s, k, h.numrows) < 0) {

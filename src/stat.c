@@ -436,9 +436,9 @@ error:
  *     adds into its first result row.
  *  3. B's labels that no row of A matched, negated, in B's order.
  *  4. A stable sort by absolute size change, largest first.
- * Labels are hashed (FNV-1a over their bytes, seeded with an address so
- * that no file can choose collisions in advance) in one open-addressing
- * table per side, pointing into arrays of entries. */
+ * Labels are hashed (a word-at-a-time multiplicative hash seeded with an
+ * address, so that no file can choose collisions in advance) in one
+ * open-addressing table per side, pointing into arrays of entries. */
 
 typedef struct DiffEntry {
     const char *label;
@@ -459,12 +459,23 @@ typedef struct DiffTable {
 static uint64_t
 label_hash(const char *p, Py_ssize_t n, uint64_t seed)
 {
-    uint64_t h = UINT64_C(0xcbf29ce484222325) ^ seed;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        h ^= (unsigned char)p[i];
-        h *= UINT64_C(0x100000001b3);
+    /* Eight bytes a step: multiply and fold (labels average ~20 bytes;
+       a byte-wise hash made hashing most of a difference's time). */
+    const uint64_t k = UINT64_C(0x9E3779B97F4A7C15);
+    uint64_t h = seed ^ ((uint64_t)n * k);
+    Py_ssize_t i = 0;
+    for (; n - i >= 8; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        h = (h ^ w) * k;
+        h ^= h >> 29;
     }
-    return h;
+    uint64_t w = 0;
+    for (Py_ssize_t j = 0; i + j < n; j++) {
+        w |= (uint64_t)(unsigned char)p[i + j] << (8 * j);
+    }
+    h = (h ^ w) * k;
+    return h ^ (h >> 32);
 }
 
 static int

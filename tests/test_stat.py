@@ -182,7 +182,7 @@ def test_get_rows_n_and_other(hp):
         st.get_rows_n_and_other(2, 'size')
 
 
-# --- printing -----------------------------------------------------------------
+# --- printing ----------------------------------------------------------------
 
 def test_print_setformat(hp):
     st = hp.load(FOO)
@@ -534,7 +534,7 @@ def test_seed_example_5_dump_and_load():
                        ] + rows + ['']
 
 
-# --- indexing and slices ------------------------------------------------------
+# --- indexing and slices -----------------------------------------------------
 
 def test_getitem(hp):
     st = hp.load(FOUR)
@@ -558,6 +558,10 @@ Partition of a set of 7 objects. Total size = 90 bytes.
         'Partition of a set of 0 objects. Total size = 0 bytes.')
     assert type(st[0]) is Stat
     assert st[0].timemade == st.timemade
+    # Iterating goes through st[0], st[1], ... (the sequence protocol, as
+    # in guppy3): one-row Stats.
+    assert [s.get_row(0).name for s in st] == ['alpha beta', 'gamma',
+                                               'delta', 'eps']
     assert dumped(st[::2]) == '''\
 .loader: _load_stat
 .format: SetFormat
@@ -606,7 +610,7 @@ def test_slice_of_diff_keeps_b_totals_last(hp):
     assert repr(d[1:]).split('\n')[2] == '  A         7      868'
 
 
-# --- differences ----------------------------------------------------------------
+# --- differences -------------------------------------------------------------
 
 def test_sub_matches_rows_by_label(hp):
     # Duplicates, zero rows and B-only rows as heapy treats them: B's
@@ -709,7 +713,7 @@ def test_sub_scales(hp):
     assert d.get_row(0).name == 'k1'
 
 
-# --- dump ---------------------------------------------------------------------
+# --- dump --------------------------------------------------------------------
 
 def test_dump_spec_list(hp):
     st = hp.load(FOO)
@@ -763,7 +767,7 @@ def test_dump_non_ascii_is_utf8(hp, tmp_path):
     assert repr(hp.load(str(fn))) == repr(st)
 
 
-# --- load ---------------------------------------------------------------------
+# --- load --------------------------------------------------------------------
 
 MULTI = [mk([(2, 60, 'alpha beta'), (1, 40, 'gamma')]),
          mk([(7, 'x')], fmt='IdFormat', kindname='<int>', header='Value'),
@@ -851,6 +855,42 @@ def test_round_trips(hp, S, tmp_path):
     assert fn.read_text() == dumped(*loaded)
 
 
+def test_chunked_file_reading(hp, tmp_path):
+    # A file named to load/loadall (or opened 'rb') is read in chunks of
+    # 16 KiB and up: lines that run across chunks, a label longer than a
+    # chunk, CRLF line ends and a last line without its newline must read
+    # as they do line by line.
+    long_label = 'L' * 70000
+    stats = [hp.load(mk([(i + 1, 5000 - i, 'label %d ' % i + 'x' * (i % 97))
+                         for i in range(2000)])),
+             hp.load(mk([(1, 10, long_label), (2, 5, 'short')])),
+             hp.load(FOO)]
+    text = dumped(*stats)
+    expected = [(repr(s.all), rows_of(s)) for s in stats]
+    for name, data in [('lf', text.encode()),
+                       ('crlf', text.replace('\n', '\r\n').encode()),
+                       ('noeol', text.rstrip('\n').encode())]:
+        fn = tmp_path / (name + '.hpy')
+        fn.write_bytes(data)
+        got = [(repr(s.all), rows_of(s)) for s in hp.loadall(str(fn))]
+        assert got == expected, name
+        with open(fn, 'rb') as f:
+            got = [(repr(s.all), rows_of(s))
+                   for s in (hp.load(f), hp.load(f), hp.load(f))]
+            with pytest.raises(StopIteration):
+                hp.load(f)
+        assert got == expected, name
+        assert repr(hp.load(str(fn)).all) == expected[0][0]
+    # Truncated in the long label: an error naming the line.
+    fn = tmp_path / 'cut.hpy'
+    cut = text.index(long_label) + 30000
+    fn.write_bytes(text[:cut].encode())
+    with pytest.raises(ValueError, match=r"cut\.hpy, line 2019: expected "
+                                         r"'\.r: <count> <size> <label>' "
+                                         r"\(row 2 of 2\), got end of input"):
+        list(hp.loadall(str(fn)))
+
+
 def test_loadall_memory_is_one_sample(hp, tmp_path):
     # 1,000 samples of 200 rows: reading them one after another keeps one
     # sample (plus a file buffer) in memory, not the file.
@@ -874,7 +914,7 @@ def test_loadall_memory_is_one_sample(hp, tmp_path):
     assert peak < 20 * len(sample) < os.path.getsize(fn) / 40
 
 
-# --- guppy3's files ---------------------------------------------------------------
+# --- guppy3's files ----------------------------------------------------------
 
 def fixture_packages(name):
     with open(os.path.join(DATA, name + '.expected.json'),
@@ -911,7 +951,7 @@ def test_guppy3_fixture_loads_and_prints_identically(hp, name):
 
 
 @pytest.mark.parametrize('name', FIXTURES)
-def test_truncated_fixtures(hp, name):
+def test_truncated_fixtures(hp, name, tmp_path):
     # Every prefix of a guppy3 file, cut at a line end or inside a line,
     # either loads the packages it holds whole or raises ValueError
     # naming a line; never anything else.
@@ -920,14 +960,22 @@ def test_truncated_fixtures(hp, name):
     full = [repr(s) for s in hp.loadall(io.BytesIO(data))]
     cuts = sorted({i + 1 for i, c in enumerate(data) if c == 10}
                   | set(random.Random(name).sample(range(len(data)), 40)))
+    fn = os.path.join(str(tmp_path), 'cut.hpy')
     for cut in cuts:
-        got = []
-        try:
-            for st in hp.loadall(io.BytesIO(data[:cut])):
-                got.append(repr(st))
-        except ValueError as e:
-            assert re.match(r'^line \d+: ', str(e)), str(e)
-        assert got == full[:len(got)]
+        with open(fn, 'wb') as f:
+            f.write(data[:cut])
+        # Line by line (BytesIO) and in chunks (a file name).
+        for source, prefix in [(io.BytesIO(data[:cut]), r'^line \d+: '),
+                               (fn, r'^.*cut\.hpy, line \d+: ')]:
+            got = []
+            try:
+                for st in hp.loadall(source):
+                    got.append(repr(st))
+            except ValueError as e:
+                assert re.match(prefix, str(e)), str(e)
+            assert got == full[:len(got)]
+            if cut == len(data):
+                assert got == full
 
 
 def test_mutated_fixture_fuzz(hp):
@@ -947,7 +995,7 @@ def test_mutated_fixture_fuzz(hp):
             assert re.match(r'^line \d+: ', str(e)), str(e)
 
 
-# --- bad input ------------------------------------------------------------------
+# --- bad input ---------------------------------------------------------------
 
 def test_missing_file(hp, tmp_path):
     with pytest.raises(FileNotFoundError):
@@ -1070,6 +1118,60 @@ def test_non_text_line_is_type_error(hp):
         hp.load(['.loader: _load_stat', 3])
 
 
+def _fault_ops(hp):
+    st = hp.load(FOUR)
+    text = dumped(st)
+    x = hp.iso(1, 'a', 2.0, [1], {'a': 1}, (1, 2))
+    y = x.byid
+    repr(x), repr(y)            # partitions made before faults begin
+
+    def norm(r):
+        if isinstance(r, list):
+            return [(s.index, s.count, s.size, s.cumulsize, s.name)
+                    for s in r]
+        if isinstance(r, Stat):
+            return (repr(r.all), rows_of(r), without_time(dumped(r)))
+        return r
+    return norm, {
+        'load': lambda: hp.load(FOUR),
+        'load-file': lambda: hp.load(io.BytesIO(text.encode())),
+        'render': lambda: repr(st.all),
+        'sub': lambda: st - hp.load(FOO),
+        'select': lambda: st[::2],
+        'dump': lambda: st._dump(),
+        'dump-chunks': lambda: st._dump(len, True),
+        'rows': lambda: st.rows,
+        'stat-of-set': lambda: x.stat,
+        'stat-of-byid': lambda: y.stat,
+    }
+
+
+@pytest.mark.parametrize('op', ['load', 'load-file', 'render', 'sub',
+                                'select', 'dump', 'dump-chunks', 'rows',
+                                'stat-of-set', 'stat-of-byid'])
+def test_allocation_failures(hp, op):
+    # SQLite's fault twins: fail the Nth allocation for N = 0, 1, ...;
+    # each run gives the right answer or MemoryError, and never crashes.
+    _testcapi = pytest.importorskip('_testcapi')
+    if not hasattr(_testcapi, 'set_nomemory'):
+        pytest.skip('no _testcapi.set_nomemory')
+    norm, ops = _fault_ops(hp)
+    fn = ops[op]
+    good = norm(fn())
+    failed = 0
+    for n in range(300):
+        _testcapi.set_nomemory(n, n + 1)
+        try:
+            r = fn()
+        except MemoryError:
+            failed += 1
+            continue
+        finally:
+            _testcapi.remove_mem_hooks()
+        assert norm(r) == good, n
+    assert failed > 0
+
+
 def test_stat_of_huge_totals_is_refused(hp):
     a = hp.load(mk([(1, 2 ** 61, 'a')]))
     b = hp.load(mk([(1, -2 ** 61, 'a')]))
@@ -1077,7 +1179,7 @@ def test_stat_of_huge_totals_is_refused(hp):
         a - b
 
 
-# --- guppy3 itself --------------------------------------------------------------
+# --- guppy3 itself -----------------------------------------------------------
 
 SETUP = '''\
 import io, re
@@ -1113,6 +1215,7 @@ print([(r.index, r.count, r.size, r.cumulsize, r.name)
        for r in st.get_rows_n_and_other(3, 'Count')])
 print(st.count, st.size, st.numrows, len(st), repr(st.kindname),
       st.kindheader, st.format_name, st.get_row(2).name)
+print([repr(x) for x in st[2:5]])
 f = io.StringIO()
 for x in [st, S.byid.stat, S.stat - T.stat, (S.stat - T.stat)[1:3],
           st[2:5], S.bytype.stat, hp.Nothing.stat, B.stat]:

@@ -29,7 +29,7 @@ from guppy import _guppy
 from guppy.heapy import Doc
 from guppy.heapy.OutputHandling import MAX_MORE_LINES, AllPrinter, MorePrinter
 
-__all__ = ["Stat", "StatRow", "load", "loadall"]
+__all__ = ["Stat", "StatRow", "PackageIterator", "load", "loadall"]
 
 #: One row of a Stat: ``count``, ``size``, ``name``, ``index``,
 #: ``cumulsize``. A C type (``src/stat.c``) named guppy.heapy.Part.StatRow.
@@ -91,7 +91,8 @@ class Stat(_guppy.StatTable):
         when the Stat is made)."""
         return self._rows(0, self.numrows)
 
-    def get_rows_of_kinds(self, kinds: Iterable[str]) -> List[Optional[StatRow]]:
+    def get_rows_of_kinds(self, kinds: Iterable[str]
+                          ) -> List[Optional[StatRow]]:
         """For each label in kinds (no repeats), its row, or None if the
         table has no row with that label; a label on several rows gives
         the first."""
@@ -160,9 +161,6 @@ class Stat(_guppy.StatTable):
         Stat; ValueError if the kind headers differ."""
         return self._sub(other)
 
-    def __iter__(self) -> Iterator[Any]:
-        raise TypeError("iterate over st.get_rows(), not the Stat")
-
     # -- printing -------------------------------------------------------------
 
     def __repr__(self) -> str:
@@ -185,7 +183,7 @@ class Stat(_guppy.StatTable):
         """Help: the attributes of Stats; st.doc.<attribute> for one."""
         return Doc.stat_doc(self)
 
-    # -- files ------------------------------------------------------------------
+    # -- files ----------------------------------------------------------------
 
     def dump(self, fn: Union[str, "os.PathLike[str]", IO[Any]],
              mode: str = "a") -> None:
@@ -206,17 +204,30 @@ class Stat(_guppy.StatTable):
             self._dump(f.write, True)
 
 
-def _read(lines: Any, use_readline: bool, is_list: bool, lineno: int,
+# How _guppy._stat_load reads (src/formats.h, GyLoadMode).
+_LINES, _READLINE, _CHUNKS = 0, 1, 2
+
+
+def _read(lines: Any, mode: int, is_list: bool, lineno: int,
           where: Optional[str]) -> tuple:
     # A list of lines may end without an end line (heapy's own example
     # does); a file or stream may not, so a file cut after a row is an
     # error, not a shorter table.
-    return _guppy._stat_load(Stat, lines, use_readline, is_list, lineno,
-                             where)
+    return _guppy._stat_load(Stat, lines, mode, is_list, lineno, where)
 
 
 def _is_name(fn: Any) -> bool:
     return isinstance(fn, (str, os.PathLike))
+
+
+def _stream_mode(f: Any, use_readline: bool) -> int:
+    # A binary file we may seek in is read in chunks (put back after each
+    # package); anything else a line at a time.
+    if use_readline:
+        return _READLINE
+    if isinstance(f, io.BufferedReader) and f.seekable():
+        return _CHUNKS
+    return _LINES
 
 
 def load(fn: Loadable, use_readline: bool = False) -> Stat:
@@ -236,18 +247,20 @@ def load(fn: Loadable, use_readline: bool = False) -> Stat:
     """
     if _is_name(fn):
         with open(fn, "rb") as f:
-            st, _ = _read(f, False, False, 1, os.fsdecode(fn))
+            st, _ = _read(f, _stream_mode(f, False), False, 1,
+                          os.fsdecode(fn))
         if st is None:
             raise ValueError("%s, line 1: expected '.loader: _load_stat', "
                              "got end of input" % os.fsdecode(fn))
         return st
     if hasattr(fn, "__next__"):
-        st, _ = _read(fn, bool(use_readline), False, 1, None)
+        st, _ = _read(fn, _stream_mode(fn, bool(use_readline)), False, 1,
+                      None)
         if st is None:
             raise StopIteration
         return st
     if hasattr(fn, "__iter__"):
-        st, _ = _read(iter(fn), False, True, 1, None)
+        st, _ = _read(iter(fn), _LINES, True, 1, None)
         if st is None:
             raise ValueError("line 1: expected '.loader: _load_stat', got "
                              "end of input")
@@ -256,30 +269,61 @@ def load(fn: Loadable, use_readline: bool = False) -> Stat:
         "Argument should be a string, file or an iterable yielding strings.")
 
 
-def loadall(f: Loadable, use_readline: bool = False) -> Iterator[Stat]:
-    """Every Stat of a dump file, in order: a generator that reads one
+def loadall(f: Loadable, use_readline: bool = False) -> "PackageIterator":
+    """Every Stat of a dump file, in order: an iterator that reads one
     package at a time (memory for one sample) and ends at the end of the
     input. f: a file name, an open file or iterator of lines, or an
     iterable of lines. Errors as load(), with line numbers counted from
     where reading began."""
-    if _is_name(f):
-        with open(f, "rb") as fh:
-            yield from _packages(fh, False, False, os.fsdecode(f))
-    elif hasattr(f, "__next__"):
-        yield from _packages(f, bool(use_readline), False, None)
-    elif hasattr(f, "__iter__"):
-        yield from _packages(iter(f), False, True, None)
-    else:
-        raise TypeError("Argument should be a string, file or an iterable "
-                        "yielding strings.")
+    return PackageIterator(f, bool(use_readline))
 
 
-def _packages(lines: Any, use_readline: bool, is_list: bool,
-              where: Optional[str]) -> Iterator[Stat]:
-    lineno = 1
-    while True:
-        st, n = _read(lines, use_readline, is_list, lineno, where)
+class PackageIterator(_guppy.Hidden):
+    """What loadall() returns: the Stats of a dump, read as they are
+    asked for. Invisible to heap(), like the rest of the profiler. A file
+    it opened itself is closed at the end, or by close()."""
+
+    __slots__ = ("_lines", "_mode", "_is_list", "_where", "_lineno",
+                 "_file")
+
+    def __init__(self, f: Loadable, use_readline: bool) -> None:
+        self._file: Optional[IO[bytes]] = None
+        self._where: Optional[str] = None
+        self._is_list = False
+        self._lineno = 1
+        if _is_name(f):
+            self._file = open(f, "rb")
+            self._where = os.fsdecode(f)
+            self._lines: Any = self._file
+            self._mode = _stream_mode(self._file, False)
+        elif hasattr(f, "__next__"):
+            self._lines = f
+            self._mode = _stream_mode(f, use_readline)
+        elif hasattr(f, "__iter__"):
+            self._lines = iter(f)
+            self._mode = _LINES
+            self._is_list = True
+        else:
+            raise TypeError("Argument should be a string, file or an "
+                            "iterable yielding strings.")
+
+    def __iter__(self) -> "PackageIterator":
+        return self
+
+    def __next__(self) -> Stat:
+        if self._lines is None:
+            raise StopIteration
+        st, n = _read(self._lines, self._mode, self._is_list, self._lineno,
+                      self._where)
         if st is None:
-            return
-        lineno += n
-        yield st
+            self.close()
+            raise StopIteration
+        self._lineno += n
+        return st
+
+    def close(self) -> None:
+        """Stop: close the file if loadall() opened it."""
+        self._lines = None
+        if self._file is not None:
+            self._file.close()
+            self._file = None
