@@ -138,3 +138,64 @@ gy_classify_needs_owners(GyBy by)
 {
     return by == GY_BY_CLODO || by == GY_BY_ID || by == GY_BY_IDSET;
 }
+
+/* ------------------------------------------------------------------ */
+/* Totals per class */
+
+int
+gy_totals_init(GyTotals *t)
+{
+    memset(t, 0, sizeof(*t));
+    return gy_ptrmap_init(&t->index, 256);
+}
+
+void
+gy_totals_fini(GyTotals *t)
+{
+    gy_ptrmap_fini(&t->index);
+    PyMem_Free(t->rows);
+    memset(t, 0, sizeof(*t));
+}
+
+Py_ssize_t
+gy_totals_row(GyTotals *t, uintptr_t key)
+{
+    uintptr_t pos;
+    if (gy_ptrcache_get(&t->recent, (void *)key, &pos)) {
+        return (Py_ssize_t)pos - 1;
+    }
+    int added;
+    uintptr_t *slot = gy_ptrmap_slot(&t->index, (void *)key, &added);
+    if (slot == NULL) {
+        return -1;
+    }
+    if (added) {
+        if (t->nrows == t->cap
+            && gy_grow(&t->rows, &t->cap, t->nrows + 1,
+                       sizeof(GyClassTotal)) < 0) {
+            *slot = 0;
+            return -1;
+        }
+        t->rows[t->nrows].key = key;
+        t->rows[t->nrows].count = 0;
+        t->rows[t->nrows].size = 0;
+        *slot = (uintptr_t)++t->nrows;
+    }
+    pos = *slot;
+    gy_ptrcache_put(&t->recent, (void *)key, pos);
+    return (Py_ssize_t)pos - 1;
+}
+
+int
+gy_totals_add(GyTotals *t, uintptr_t key, Py_ssize_t size)
+{
+    Py_ssize_t row = gy_totals_row(t, key);
+    if (row < 0) {
+        return -1;
+    }
+    t->count++;
+    t->size += size;
+    t->rows[row].count++;
+    t->rows[row].size += size;
+    return 0;
+}

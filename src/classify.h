@@ -4,6 +4,7 @@
 
 #include "gy.h"
 #include "owners.h"
+#include "ptrmap.h"
 
 typedef enum {
     GY_BY_CLODO = 1,   /* class, or dict of owner's class */
@@ -49,5 +50,30 @@ PyObject *gy_classify_key_object(GyBy by, uintptr_t key, PyObject *example);
 const char *gy_classify_header(GyBy by);
 /* Whether classifying by `by` needs dict owners. */
 int gy_classify_needs_owners(GyBy by);
+
+/* GyTotals: count and size per class, summed as objects go by, for a
+ * table of a relation without a pass over the set afterwards (heap()
+ * sums its Clodo table during the walk). */
+typedef struct GyClassTotal {
+    uintptr_t key;
+    Py_ssize_t count;
+    Py_ssize_t size;
+} GyClassTotal;
+
+typedef struct GyTotals {
+    GyPtrMap index;            /* key -> position + 1 in rows */
+    GyPtrCache recent;         /* recent entries of index */
+    GyClassTotal *rows;
+    Py_ssize_t nrows, cap;
+    Py_ssize_t count, size;    /* over every class */
+} GyTotals;
+
+int gy_totals_init(GyTotals *t);
+void gy_totals_fini(GyTotals *t);
+/* Add one object of class key and size. 0, or -1 with MemoryError. */
+int gy_totals_add(GyTotals *t, uintptr_t key, Py_ssize_t size);
+/* The position of key's row in t->rows, made empty if new; -1 with
+ * MemoryError. Positions stay valid as rows are added. */
+Py_ssize_t gy_totals_row(GyTotals *t, uintptr_t key);
 
 #endif /* GY_CLASSIFY_H */

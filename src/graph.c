@@ -75,7 +75,9 @@ builder_root_edge(PyObject *obj, const GyRootRef *ref, void *arg)
             last->frame_no = ref->frame_no;
             GyRootRef to_frame = *ref;
             to_frame.member = NULL;
-            if (builder_add_vedge(b, 0, (uint32_t)g->nframes, &to_frame) < 0) {
+            /* frame k is node nreal + 1 + k; nframes is k + 1 now */
+            if (builder_add_vedge(b, 0, (uint32_t)(g->nreal + g->nframes),
+                                  &to_frame) < 0) {
                 return -1;
             }
         }

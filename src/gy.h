@@ -47,6 +47,8 @@ typedef struct GyState {
     PyObject *reprlib_repr;       /* reprlib.repr, for byid renderings */
     PyTypeObject *stat_type;      /* guppy._guppy.StatTable (stat.c) */
     PyTypeObject *statrow_type;   /* guppy.heapy.Part.StatRow (stat.c) */
+    PyTypeObject *pathgraph_type; /* guppy._guppy.PathGraph (py_paths.c) */
+    PyObject *root;               /* hp.Root: the one root_type instance */
 } GyState;
 
 /* Grow *buf (holding *cap elements of elsize bytes) to hold at least need

@@ -12,6 +12,7 @@
 #include "gy.h"
 
 #include "classify.h"
+#include "dominators.h"
 #include "graph.h"
 #include "nodeset.h"
 #include "partition.h"
@@ -20,6 +21,7 @@
 #include "stat.h"
 #include "walk.h"
 #include "wrap.h"
+#include "py_paths.h"
 
 /* ------------------------------------------------------------------ */
 /* Shared helpers (declared in gy.h) */
@@ -378,9 +380,16 @@ nodeset_partition(NodeSetObject *self, GyState *st, PyObject *spec)
     if (er == NULL) {
         return NULL;
     }
-    GyPartition *p = er->by == GY_BY_PYTHON
-        ? nodeset_partition_python(self, st, er->func)
-        : gy_partition_new(st, self->nodes, er);
+    GyPartition *p;
+    if (er->by == GY_BY_PYTHON) {
+        p = nodeset_partition_python(self, st, er->func);
+    }
+    else if (er->by == GY_BY_CLODO && self->nodes->clodo_totals != NULL) {
+        p = gy_partition_from_totals(st, self->nodes);
+    }
+    else {
+        p = gy_partition_new(st, self->nodes, er);
+    }
     if (p == NULL) {
         gy_er_free(er);
         return NULL;
@@ -392,13 +401,39 @@ nodeset_partition(NodeSetObject *self, GyState *st, PyObject *spec)
     return p;
 }
 
+/* nodeset_partition, with each member's row known (a partition from the
+ * walk's totals has none: the full one is made then). */
+static GyPartition *
+nodeset_partition_rows(NodeSetObject *self, GyState *st, PyObject *spec)
+{
+    GyPartition *p = nodeset_partition(self, st, spec);
+    if (p == NULL || p->row_of != NULL || self->nodes->count == 0) {
+        return p;
+    }
+    GyPartition *full = gy_partition_new(st, self->nodes, p->er);
+    if (full == NULL) {
+        return NULL;
+    }
+    full->er = p->er;          /* moved */
+    p->er = NULL;
+    gy_partition_free(p);
+    self->part = full;
+    return full;
+}
+
 static PyObject *
 nodeset_get_size(PyObject *op, void *closure)
 {
     (void)closure;
     NodeSetObject *self = (NodeSetObject *)op;
     GyState *st = state_of_type(Py_TYPE(op));
-    if (st == NULL || gy_nodes_ensure_sizes(st, self->nodes) < 0) {
+    if (st == NULL) {
+        return NULL;
+    }
+    if (self->nodes->sizes == NULL && self->nodes->clodo_totals != NULL) {
+        return PyLong_FromSsize_t(self->nodes->clodo_totals->size);
+    }
+    if (gy_nodes_ensure_sizes(st, self->nodes) < 0) {
         return NULL;
     }
     return PyLong_FromSsize_t(self->nodes->sizes ? self->nodes->total_size
@@ -463,7 +498,7 @@ nodeset_py_row(PyObject *op, PyObject *args)
         return NULL;
     }
     NodeSetObject *self = (NodeSetObject *)op;
-    GyPartition *p = nodeset_partition(self, st, by);
+    GyPartition *p = nodeset_partition_rows(self, st, by);
     if (p == NULL) {
         return NULL;
     }
@@ -495,7 +530,7 @@ nodeset_py_rowsel(PyObject *op, PyObject *args)
         return NULL;
     }
     NodeSetObject *self = (NodeSetObject *)op;
-    GyPartition *p = nodeset_partition(self, st, by);
+    GyPartition *p = nodeset_partition_rows(self, st, by);
     if (p == NULL) {
         return NULL;
     }
@@ -599,6 +634,241 @@ nodeset_py_referrers(PyObject *op, PyObject *unused)
     GyNodes *r = gy_graph_referrers(g, ((NodeSetObject *)op)->nodes);
     gy_graph_free(g);
     return nodeset_wrap_steal(st->nodeset_type, r);
+}
+
+/* Python: _dominos() -> NodeSet of the objects only the members keep
+ * reachable, the members included (dominators.c, two heap walks). */
+static PyObject *
+nodeset_py_dominos(PyObject *op, PyObject *unused)
+{
+    (void)unused;
+    GyState *st = state_of_type(Py_TYPE(op));
+    if (st == NULL) {
+        return NULL;
+    }
+    return nodeset_wrap_steal(st->nodeset_type,
+                              gy_dominos(st, ((NodeSetObject *)op)->nodes));
+}
+
+/* Python: _domisize() -> the total individual size of _dominos(). */
+static PyObject *
+nodeset_py_domisize(PyObject *op, PyObject *unused)
+{
+    (void)unused;
+    GyState *st = state_of_type(Py_TYPE(op));
+    Py_ssize_t size;
+    if (st == NULL
+        || gy_domisize(st, ((NodeSetObject *)op)->nodes, &size) < 0) {
+        return NULL;
+    }
+    return PyLong_FromSsize_t(size);
+}
+
+/* Python: _imdom() -> NodeSet of the referrers of the members that the
+ * root reaches without passing another referrer, from a reference graph
+ * built for the call. */
+static PyObject *
+nodeset_py_imdom(PyObject *op, PyObject *unused)
+{
+    (void)unused;
+    GyState *st = state_of_type(Py_TYPE(op));
+    if (st == NULL) {
+        return NULL;
+    }
+    GyGraph *g = gy_graph_build(st);
+    if (g == NULL) {
+        return NULL;
+    }
+    GyNodes *r = gy_graph_imdom(g, ((NodeSetObject *)op)->nodes);
+    gy_graph_free(g);
+    return nodeset_wrap_steal(st->nodeset_type, r);
+}
+
+/* A row of the retained table: what it retains and which member or
+ * partition row it is. */
+typedef struct RetainedRow {
+    int64_t size;
+    int64_t count;
+    Py_ssize_t index;
+} RetainedRow;
+
+/* Larger retained size first, then more objects, then lower index. */
+static int
+retained_row_cmp(const void *pa, const void *pb)
+{
+    const RetainedRow *a = pa, *b = pb;
+    if (a->size != b->size) {
+        return a->size > b->size ? -1 : 1;
+    }
+    if (a->count != b->count) {
+        return a->count > b->count ? -1 : 1;
+    }
+    return (a->index > b->index) - (a->index < b->index);
+}
+
+/* New reference: bytes of n values of elsize bytes each. */
+static PyObject *
+retained_bytes(Py_ssize_t n, size_t elsize, char **buf)
+{
+    if ((size_t)n > (size_t)PY_SSIZE_T_MAX / elsize) {
+        return PyErr_NoMemory();
+    }
+    PyObject *b = PyBytes_FromStringAndSize(NULL, n * (Py_ssize_t)elsize);
+    *buf = b ? PyBytes_AS_STRING(b) : NULL;
+    return b;
+}
+
+/* Python: _retained(by) -> (heap count, heap size, order, counts, sizes):
+ * the whole heap's dominator tree (dominators.c) read for the members
+ * (by None: one row per member) or for the rows of the partition by
+ * `by`. In table order (retained size, descending): order holds the
+ * member's address-order index or the partition row (uint32 each),
+ * counts and sizes the objects and bytes each row retains (int64 each,
+ * native byte order). A member the heap's roots do not reach retains
+ * nothing. */
+static PyObject *
+nodeset_py_retained(PyObject *op, PyObject *by)
+{
+    GyState *st = state_of_type(Py_TYPE(op));
+    NodeSetObject *self = (NodeSetObject *)op;
+    GyDomTree t;
+    GyGraph *g = NULL;
+    uint32_t *group_of = NULL;
+    int64_t *gcount = NULL, *gsize = NULL;
+    RetainedRow *rows = NULL;
+    PyObject *order = NULL, *counts = NULL, *sizes = NULL, *result = NULL;
+    GyPartition *p = NULL;
+    GyNodes *nodes = self->nodes;
+    Py_ssize_t nrows = nodes->count, heap_count = 0, heap_size = 0;
+    memset(&t, 0, sizeof(t));
+    if (st == NULL || (g = gy_graph_build(st)) == NULL
+        || gy_nodes_ensure_sizes(st, g->nodes) < 0
+        || gy_domtree_build(g, g->nodes->sizes, &t) < 0) {
+        goto done;
+    }
+    heap_count = g->nreal;
+    heap_size = g->nodes->total_size;
+    if (by != Py_None) {
+        /* Last, since it may run Python code; none runs after it. */
+        p = nodeset_partition_rows(self, st, by);
+        if (p == NULL) {
+            goto done;
+        }
+        nrows = p->nrows;
+    }
+    rows = gy_alloc_array(nrows + 1, sizeof(RetainedRow));
+    if (rows == NULL) {
+        goto done;
+    }
+    if (p == NULL) {
+        for (Py_ssize_t i = 0; i < nrows; i++) {
+            Py_ssize_t id = gy_graph_id(g, nodes->items[i]);
+            rows[i].size = id < 0 ? 0 : t.retained[id];
+            rows[i].count = id < 0 ? 0 : t.count[id];
+            rows[i].index = i;
+        }
+    }
+    else {
+        group_of = gy_alloc_array(g->nreal + 1, sizeof(uint32_t));
+        gcount = gy_alloc_array(nrows + 1, sizeof(int64_t));
+        gsize = gy_alloc_array(nrows + 1, sizeof(int64_t));
+        if (group_of == NULL || gcount == NULL || gsize == NULL) {
+            goto done;
+        }
+        memset(group_of, 0xff, (size_t)g->nreal * sizeof(uint32_t));
+        for (Py_ssize_t i = 0; i < nodes->count; i++) {
+            Py_ssize_t id = gy_graph_id(g, nodes->items[i]);
+            if (id >= 0) {
+                group_of[id] = p->row_of[i];
+            }
+        }
+        if (gy_domtree_groups(&t, g, group_of, nrows, gcount, gsize) < 0) {
+            goto done;
+        }
+        for (Py_ssize_t k = 0; k < nrows; k++) {
+            rows[k].size = gsize[k];
+            rows[k].count = gcount[k];
+            rows[k].index = k;
+        }
+    }
+    gy_domtree_fini(&t);
+    gy_graph_free(g);
+    g = NULL;
+    qsort(rows, (size_t)nrows, sizeof(RetainedRow), retained_row_cmp);
+    char *ob = NULL, *cb = NULL, *sb = NULL;
+    order = retained_bytes(nrows, sizeof(uint32_t), &ob);
+    counts = order ? retained_bytes(nrows, sizeof(int64_t), &cb) : NULL;
+    sizes = counts ? retained_bytes(nrows, sizeof(int64_t), &sb) : NULL;
+    if (sizes == NULL) {
+        goto done;
+    }
+    for (Py_ssize_t k = 0; k < nrows; k++) {
+        uint32_t index = (uint32_t)rows[k].index;
+        memcpy(ob + k * sizeof(uint32_t), &index, sizeof(uint32_t));
+        memcpy(cb + k * sizeof(int64_t), &rows[k].count, sizeof(int64_t));
+        memcpy(sb + k * sizeof(int64_t), &rows[k].size, sizeof(int64_t));
+    }
+    result = Py_BuildValue("nnOOO", heap_count, heap_size, order, counts,
+                           sizes);
+done:
+    gy_domtree_fini(&t);
+    gy_graph_free(g);
+    PyMem_Free(group_of);
+    PyMem_Free(gcount);
+    PyMem_Free(gsize);
+    PyMem_Free(rows);
+    Py_XDECREF(order);
+    Py_XDECREF(counts);
+    Py_XDECREF(sizes);
+    return result;
+}
+
+/* Python: _member(i) -> the i-th member in address order. */
+static PyObject *
+nodeset_py_member(PyObject *op, PyObject *arg)
+{
+    Py_ssize_t i = PyLong_AsSsize_t(arg);
+    GyNodes *nodes = ((NodeSetObject *)op)->nodes;
+    if (i == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    if (i < 0 || i >= nodes->count) {
+        PyErr_SetString(PyExc_IndexError, "member index out of range");
+        return NULL;
+    }
+    return Py_NewRef(nodes->items[i]);
+}
+
+/* Python: _idoms() -> tuple: for each member in address order, its
+ * immediate dominator in the heap's dominator tree, or None for one the
+ * root or a stack frame dominates directly, or that the roots do not
+ * reach. For tests (dominators.c against a brute force). */
+static PyObject *
+nodeset_py_idoms(PyObject *op, PyObject *unused)
+{
+    (void)unused;
+    GyState *st = state_of_type(Py_TYPE(op));
+    GyNodes *nodes = ((NodeSetObject *)op)->nodes;
+    GyDomTree t;
+    GyGraph *g = NULL;
+    PyObject *result = NULL;
+    memset(&t, 0, sizeof(t));
+    if (st == NULL || (g = gy_graph_build(st)) == NULL
+        || gy_nodes_ensure_sizes(st, g->nodes) < 0
+        || gy_domtree_build(g, g->nodes->sizes, &t) < 0
+        || (result = PyTuple_New(nodes->count)) == NULL) {
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < nodes->count; i++) {
+        Py_ssize_t id = gy_graph_id(g, nodes->items[i]);
+        uint32_t d = id < 0 ? GY_DOM_NONE : t.idom[id];
+        PyObject *x = d < g->nreal ? g->nodes->items[d] : Py_None;
+        PyTuple_SET_ITEM(result, i, Py_NewRef(x));
+    }
+done:
+    gy_domtree_fini(&t);
+    gy_graph_free(g);
+    return result;
 }
 
 typedef struct Collect {
@@ -773,7 +1043,36 @@ nodeset_py_part_spec(PyObject *op, PyObject *unused)
                      ? self->part_spec : Py_None);
 }
 
+/* Python: _shpaths(src, avoid_nodes, avoid_edges) -> PathGraph of the
+ * shortest paths from src (a NodeSet, or None for the root) to the
+ * nearest members, never entering a member of avoid_nodes (a NodeSet or
+ * None) nor following an edge of avoid_edges (py_paths.h). */
+static PyObject *
+nodeset_py_shpaths(PyObject *op, PyObject *args)
+{
+    GyState *st = state_of_type(Py_TYPE(op));
+    PyObject *src, *avoid, *edges;
+    if (st == NULL || !PyArg_ParseTuple(args, "OOO:_shpaths", &src, &avoid,
+                                        &edges)) {
+        return NULL;
+    }
+    if (src != Py_None && !nodeset_check(st, src)) {
+        PyErr_SetString(PyExc_TypeError, "_shpaths: src must be a NodeSet");
+        return NULL;
+    }
+    if (avoid != Py_None && !nodeset_check(st, avoid)) {
+        PyErr_SetString(PyExc_TypeError,
+                        "_shpaths: avoid_nodes must be a NodeSet");
+        return NULL;
+    }
+    return gy_pathgraph_new(
+        st, ((NodeSetObject *)op)->nodes,
+        src == Py_None ? NULL : ((NodeSetObject *)src)->nodes,
+        avoid == Py_None ? NULL : ((NodeSetObject *)avoid)->nodes, edges);
+}
+
 static PyMethodDef nodeset_methods[] = {
+    {"_shpaths", nodeset_py_shpaths, METH_VARARGS, NULL},
     {"_obj_at", nodeset_py_obj_at, METH_O, NULL},
     {"_part_spec", nodeset_py_part_spec, METH_NOARGS, NULL},
     {"_binop", nodeset_py_binop, METH_VARARGS, NULL},
@@ -785,6 +1084,12 @@ static PyMethodDef nodeset_methods[] = {
     {"_member_brief", nodeset_py_member_brief, METH_VARARGS, NULL},
     {"_row_keys", nodeset_py_row_keys, METH_O, NULL},
     {"_referrers", nodeset_py_referrers, METH_NOARGS, NULL},
+    {"_dominos", nodeset_py_dominos, METH_NOARGS, NULL},
+    {"_domisize", nodeset_py_domisize, METH_NOARGS, NULL},
+    {"_imdom", nodeset_py_imdom, METH_NOARGS, NULL},
+    {"_retained", nodeset_py_retained, METH_O, NULL},
+    {"_idoms", nodeset_py_idoms, METH_NOARGS, NULL},
+    {"_member", nodeset_py_member, METH_O, NULL},
     {"_referents", nodeset_py_referents, METH_NOARGS, NULL},
     {"_owners", nodeset_py_owners, METH_NOARGS, NULL},
     {"_stat", nodeset_py_stat, METH_VARARGS, NULL},
@@ -860,6 +1165,9 @@ PyDoc_STRVAR(root_doc,
 
 static PyType_Slot root_slots[] = {
     {Py_tp_doc, (void *)root_doc},
+    {Py_tp_getattro, gy_root_tp_getattro},   /* i0_... (py_paths.c) */
+    {Py_tp_repr, gy_root_tp_repr},
+    {Py_tp_methods, gy_root_methods},
     {0, NULL},
 };
 
@@ -886,10 +1194,17 @@ guppy_heap(PyObject *module, PyObject *unused)
     (void)unused;
     GyState *st = PyModule_GetState(module);
     GyWalkResult r;
-    if (gy_walk_heap(st, &r) < 0) {
+    GyTotals *totals;
+    if (gy_walk_heap_totals(st, &r, &totals) < 0) {
         return NULL;
     }
     GyNodes *nodes = gy_nodes_new_steal(r.items, r.count, r.owners);
+    if (nodes == NULL) {
+        gy_totals_fini(totals);
+        PyMem_Free(totals);
+        return NULL;
+    }
+    nodes->clodo_totals = totals;
     return nodeset_wrap_steal(st->nodeset_type, nodes);
 }
 
@@ -1086,7 +1401,8 @@ guppy_exec(PyObject *module)
     if (st->reprlib_repr == NULL) {
         return -1;
     }
-    if (gy_stat_add_types(module, st) < 0) {
+    if (gy_stat_add_types(module, st) < 0
+        || gy_paths_add_types(module, st) < 0) {
         return -1;
     }
     return gy_render_init_type_names(st);
@@ -1107,6 +1423,8 @@ guppy_traverse(PyObject *module, visitproc visit, void *arg)
     Py_VISIT(st->reprlib_repr);
     Py_VISIT(st->stat_type);
     Py_VISIT(st->statrow_type);
+    Py_VISIT(st->pathgraph_type);
+    Py_VISIT(st->root);
     return 0;
 }
 
@@ -1125,6 +1443,8 @@ guppy_clear(PyObject *module)
     Py_CLEAR(st->reprlib_repr);
     Py_CLEAR(st->stat_type);
     Py_CLEAR(st->statrow_type);
+    Py_CLEAR(st->pathgraph_type);
+    Py_CLEAR(st->root);
     return 0;
 }
 

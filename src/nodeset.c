@@ -18,6 +18,8 @@
  */
 #include "nodeset.h"
 
+#include "classify.h"
+
 #include <stdlib.h>
 
 GyNodes *
@@ -66,6 +68,10 @@ gy_nodes_decref(GyNodes *s)
     s->count = 0;
     gy_owners_decref(s->owners);
     PyMem_Free(s->sizes);
+    if (s->clodo_totals != NULL) {
+        gy_totals_fini(s->clodo_totals);
+        PyMem_Free(s->clodo_totals);
+    }
     PyMem_Free(s);
     for (Py_ssize_t i = 0; i < count; i++) {
         Py_DECREF(items[i]);

@@ -6,6 +6,8 @@
 #include "gy.h"
 #include "owners.h"
 
+struct GyTotals;
+
 typedef struct GyNodes {
     Py_ssize_t refcnt;         /* C-level sharing between set objects */
     Py_ssize_t count;
@@ -13,6 +15,9 @@ typedef struct GyNodes {
     Py_ssize_t *sizes;         /* individual sizes, or NULL until asked */
     Py_ssize_t total_size;     /* valid when sizes != NULL */
     GyOwners *owners;          /* dict owners from the walk, or NULL */
+    struct GyTotals *clodo_totals; /* the Clodo table summed by the walk
+                                      (heap(); classify.h), owned, or
+                                      NULL */
 } GyNodes;
 
 /* A new empty set; NULL on MemoryError. */

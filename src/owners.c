@@ -64,40 +64,76 @@ gy_owners_add(GyOwners *o, PyObject *dict, PyObject *owner)
     return 0;
 }
 
-int
-gy_owners_seal(GyOwners *o)
+/* Records are 16 bytes, the first word the key; they are read and moved
+ * with memcpy so any struct of that shape can be sorted. */
+#define REC 16
+
+static uintptr_t
+rec_key(const unsigned char *rec)
 {
-    Py_ssize_t n = o->count;
+    uintptr_t k;
+    memcpy(&k, rec, sizeof(k));
+    return k;
+}
+
+int
+gy_sort_by_address(void *records, Py_ssize_t n)
+{
     if (n < 2) {
         return 0;
     }
-    GyOwnerPair *tmp = gy_alloc_array(n, sizeof(GyOwnerPair));
-    if (tmp == NULL) {
+    unsigned char *tmp = gy_alloc_array(n, REC);
+    Py_ssize_t (*counts)[257] = PyMem_Calloc(8, sizeof(*counts));
+    if (tmp == NULL || counts == NULL) {
+        PyMem_Free(tmp);
+        PyMem_Free(counts);
+        PyErr_NoMemory();
         return -1;
     }
-    GyOwnerPair *src = o->pairs, *dst = tmp;
-    for (int shift = 0; shift < 64; shift += 8) {
-        Py_ssize_t counts[257] = {0};
-        for (Py_ssize_t i = 0; i < n; i++) {
-            counts[(((uintptr_t)src[i].dict >> shift) & 0xff) + 1]++;
+    /* Every byte's histogram in one pass over the keys. */
+    unsigned char *src = records, *dst = tmp;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        uintptr_t k = rec_key(src + i * REC);
+        for (int b = 0; b < 8; b++) {
+            counts[b][((k >> (8 * b)) & 0xff) + 1]++;
         }
-        if (counts[(((uintptr_t)src[0].dict >> shift) & 0xff) + 1] == n) {
+    }
+    uintptr_t first = rec_key(src);
+    for (int b = 0; b < 8; b++) {
+        int shift = 8 * b;
+        Py_ssize_t *c = counts[b];
+        if (c[((first >> shift) & 0xff) + 1] == n) {
             continue;          /* every key has this byte: nothing to do */
         }
-        for (int b = 0; b < 256; b++) {
-            counts[b + 1] += counts[b];
+        for (int v = 0; v < 256; v++) {
+            c[v + 1] += c[v];
         }
         for (Py_ssize_t i = 0; i < n; i++) {
-            dst[counts[((uintptr_t)src[i].dict >> shift) & 0xff]++] = src[i];
+            Py_ssize_t at = c[(rec_key(src + i * REC) >> shift) & 0xff]++;
+            memcpy(dst + at * REC, src + i * REC, REC);
         }
-        GyOwnerPair *t = src;
+        unsigned char *t = src;
         src = dst;
         dst = t;
     }
-    if (src != o->pairs) {
-        memcpy(o->pairs, src, (size_t)n * sizeof(GyOwnerPair));
+    if (src != records) {
+        memcpy(records, src, (size_t)n * REC);
     }
     PyMem_Free(tmp);
+    PyMem_Free(counts);
+    return 0;
+}
+
+int
+gy_owners_seal(GyOwners *o)
+{
+    if (o->sealed) {
+        return 0;
+    }
+    if (gy_sort_by_address(o->pairs, o->count) < 0) {
+        return -1;
+    }
+    o->sealed = 1;
     return 0;
 }
 

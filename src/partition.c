@@ -61,7 +61,7 @@ int
 gy_nodes_ensure_owners(GyState *state, GyNodes *nodes)
 {
     if (nodes->owners != NULL) {
-        return 0;
+        return gy_owners_seal(nodes->owners);
     }
     int any_dict = 0;
     for (Py_ssize_t i = 0; i < nodes->count && !any_dict; i++) {
@@ -335,7 +335,7 @@ error:
     if (kind_labels.keys != NULL) {
         for (size_t i = 0; i <= kind_labels.mask; i++) {
             if (kind_labels.keys[i] != NULL) {
-                Py_DECREF((PyObject *)kind_labels.values[i]);
+                Py_XDECREF((PyObject *)kind_labels.values[i]);
             }
         }
         gy_ptrmap_fini(&kind_labels);
@@ -660,4 +660,49 @@ gy_partition_new(GyState *state, GyNodes *nodes, const GyER *er)
     GyPartition *p = partition_new(state, nodes, er);
     gy_gc_resume(was_enabled);
     return p;
+}
+
+GyPartition *
+gy_partition_from_totals(GyState *state, GyNodes *nodes)
+{
+    const GyTotals *t = nodes->clodo_totals;
+    GyPartition *p = PyMem_Calloc(1, sizeof(GyPartition));
+    SortRow *srows = PyMem_Calloc((size_t)t->nrows + 1, sizeof(SortRow));
+    if (p == NULL || srows == NULL) {
+        PyMem_Free(p);
+        PyMem_Free(srows);
+        PyErr_NoMemory();
+        return NULL;
+    }
+    p->by = GY_BY_CLODO;
+    p->header = PyUnicode_FromString(gy_classify_header(GY_BY_CLODO));
+    if (p->header == NULL) {
+        goto error;
+    }
+    for (Py_ssize_t r = 0; r < t->nrows; r++) {
+        srows[r].row.key = t->rows[r].key;
+        srows[r].row.count = t->rows[r].count;
+        srows[r].row.size = t->rows[r].size;
+        srows[r].old = (uint32_t)r;
+        srows[r].row.label = gy_classify_label(state, GY_BY_CLODO,
+                                               t->rows[r].key, NULL);
+        if (srows[r].row.label == NULL) {
+            goto error;
+        }
+    }
+    /* No member rows: partition_finish remaps none. */
+    if (partition_finish(p, srows, t->nrows, 0, row_cmp) < 0) {
+        gy_partition_free(p);
+        return NULL;
+    }
+    p->count = t->count;
+    return p;
+
+error:
+    for (Py_ssize_t r = 0; r < t->nrows; r++) {
+        Py_XDECREF(srows[r].row.label);
+    }
+    PyMem_Free(srows);
+    gy_partition_free(p);
+    return NULL;
 }

@@ -57,6 +57,11 @@ void gy_partition_free(GyPartition *p);
 PyObject *gy_partition_label(GyState *state, GyPartition *p,
                              GyNodes *nodes, Py_ssize_t i);
 
+/* The Clodo partition of a heap() set from the table its walk summed
+ * (nodes->clodo_totals): rows, labels and totals, but no row_of (NULL),
+ * so a caller that selects rows must make the full partition. */
+GyPartition *gy_partition_from_totals(GyState *state, GyNodes *nodes);
+
 /* Row i's class as a Python value (gy_classify_key_object), new
  * reference. */
 PyObject *gy_partition_key_object(GyState *state, GyPartition *p,

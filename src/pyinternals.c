@@ -151,6 +151,20 @@ thread_top_frame(PyThreadState *ts)
     return ts->cframe != NULL ? ts->cframe->current_frame : NULL;
 #endif
 }
+
+/* Whether a frame gets a number (hp.Root.i0_t<tid>_f<n>): not the C-stack
+ * shim frames of 3.12+, which hold nothing and which no f_back chain
+ * shows, so numbers are those guppy3 gives. */
+static int
+frame_numbered(_PyInterpreterFrame *f)
+{
+#if PY_VERSION_HEX >= 0x030C0000
+    return f->owner != FRAME_OWNED_BY_CSTACK;
+#else
+    (void)f;
+    return 1;
+#endif
+}
 #endif
 
 static int
@@ -187,17 +201,15 @@ visit_thread(PyThreadState *ts, gy_rootproc visit, gy_ownframeproc is_own,
 #if PY_VERSION_HEX >= 0x030B0000
     for (_PyInterpreterFrame *f = thread_top_frame(ts); f != NULL;
          f = f->previous) {
-        depth++;
+        depth += frame_numbered(f);
     }
     frame_no = depth;
     for (_PyInterpreterFrame *f = thread_top_frame(ts); f != NULL;
          f = f->previous) {
-        frame_no--;
-#if PY_VERSION_HEX >= 0x030C0000
-        if (f->owner == FRAME_OWNED_BY_CSTACK) {
+        if (!frame_numbered(f)) {
             continue;
         }
-#endif
+        frame_no--;
         if (f->f_globals != NULL && is_own(f->f_globals, arg)) {
             continue;
         }
@@ -220,6 +232,63 @@ visit_thread(PyThreadState *ts, gy_rootproc visit, gy_ownframeproc is_own,
     }
 #endif
     return 0;
+}
+
+PyObject *
+gy_frame_object(unsigned long thread_id, int frame_no)
+{
+    PyInterpreterState *interp = PyInterpreterState_Get();
+    PyThreadState *ts = PyInterpreterState_ThreadHead(interp);
+    while (ts != NULL && ts->thread_id != thread_id) {
+        ts = PyThreadState_Next(ts);
+    }
+    if (ts == NULL || frame_no < 0) {
+        return NULL;
+    }
+#if PY_VERSION_HEX >= 0x030B0000
+    /* Find the interpreter frame as visit_thread numbers them, then its
+       frame object through the public f_back chain, which creates the
+       frame objects it passes (as sys._getframe does). */
+    int depth = 0;
+    for (_PyInterpreterFrame *f = thread_top_frame(ts); f != NULL;
+         f = f->previous) {
+        depth += frame_numbered(f);
+    }
+    _PyInterpreterFrame *target = NULL;
+    int n = depth;
+    for (_PyInterpreterFrame *f = thread_top_frame(ts); f != NULL;
+         f = f->previous) {
+        if (frame_numbered(f) && --n == frame_no) {
+            target = f;
+            break;
+        }
+    }
+    if (target == NULL) {
+        return NULL;
+    }
+    PyFrameObject *fo = PyThreadState_GetFrame(ts);
+    while (fo != NULL && fo->f_frame != target) {
+        PyFrameObject *back = PyFrame_GetBack(fo);
+        Py_DECREF(fo);
+        fo = back;
+    }
+    if (fo == NULL && PyErr_Occurred()) {
+        PyErr_Clear();          /* a frame object could not be made */
+    }
+    return (PyObject *)fo;
+#else
+    int depth = 0;
+    for (PyFrameObject *f = ts->frame; f != NULL; f = f->f_back) {
+        depth++;
+    }
+    int n = depth;
+    for (PyFrameObject *f = ts->frame; f != NULL; f = f->f_back) {
+        if (--n == frame_no) {
+            return Py_NewRef((PyObject *)f);
+        }
+    }
+    return NULL;
+#endif
 }
 
 int
@@ -668,8 +737,14 @@ gy_visit_frame_object(PyObject *frame, gy_rootproc visit, void *arg)
             }
         }
     }
+#if PY_VERSION_HEX >= 0x030A0000
+    int depth = f->f_stackdepth;
+#else
+    int depth = f->f_stacktop != NULL
+                ? (int)(f->f_stacktop - f->f_valuestack) : 0;
+#endif
     if (f->f_valuestack != NULL) {
-        for (int i = 0; i < f->f_stackdepth; i++) {
+        for (int i = 0; i < depth; i++) {
             PyObject *v = f->f_valuestack[i];
             if (v != NULL) {
                 GyRootRef r = {"f_localsplus", 0, -1, nslots + i, code, 1};

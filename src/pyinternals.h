@@ -48,6 +48,13 @@ typedef int (*gy_ownframeproc)(PyObject *globals, void *arg);
  * Python code and allocates nothing. */
 int gy_visit_roots(gy_rootproc visit, gy_ownframeproc is_own, void *arg);
 
+/* The frame object of frame frame_no (counted from the outermost, as
+ * gy_visit_roots numbers them) of the thread with this id, created if the
+ * frame has none yet, as sys._getframe creates them. New reference, or
+ * NULL without an exception if there is no such frame (or it is being
+ * set up and cannot have one yet). */
+PyObject *gy_frame_object(unsigned long thread_id, int frame_no);
+
 /* Every reference held by a type object: dict, mro, bases, base, cache,
  * subclasses, and the name, qualname, slots and module of heap types.
  * Replaces tp_traverse, which CPython must not call on static types. */

@@ -49,7 +49,7 @@ gy_sizer_fini(GySizer *z)
 static GySizeWay
 sizer_strategy(GySizer *z, PyTypeObject *tp)
 {
-    GySizeWay way = {SIZE_BASIC, NULL};
+    GySizeWay way = {SIZE_BASIC, NULL, 1};
     PyObject *name = z->state->str_sizeof;
     PyObject *meth = gy_type_lookup(tp, name);                 /* borrowed */
     PyObject *base = gy_type_lookup(&PyBaseObject_Type, name);
@@ -65,10 +65,14 @@ sizer_strategy(GySizer *z, PyTypeObject *tp)
                        || tp == &PyUnicode_Type;
             way.how = fast ? SIZE_FAST : SIZE_CMETH;
             way.cmeth = def->ml_meth;
+            /* The C __sizeof__ of a builtins type (no dot in its name)
+               runs no Python code; an extension's might. */
+            way.quick = strchr(tp->tp_name, '.') == NULL;
             return way;
         }
     }
     way.how = SIZE_CALL;
+    way.quick = 0;
     return way;
 }
 
@@ -141,10 +145,10 @@ size_call(GySizer *z, PyObject *op)
     return size;
 }
 
-Py_ssize_t
-gy_sizer_size(GySizer *z, PyObject *op)
+/* Make z->memo the way to size tp. 0, or -1 with MemoryError. */
+static int
+sizer_memo(GySizer *z, PyTypeObject *tp)
 {
-    PyTypeObject *tp = Py_TYPE(op);
     if (tp != z->memo_type) {
         int added;
         uintptr_t *slot = gy_ptrmap_slot(&z->types, tp, &added);
@@ -162,6 +166,70 @@ gy_sizer_size(GySizer *z, PyObject *op)
         }
         z->memo_type = tp;
         z->memo = z->ways[*slot - 1];
+    }
+    return 0;
+}
+
+int
+gy_sizer_way(GySizer *z, PyTypeObject *tp, GySizeWay *way)
+{
+    if (sizer_memo(z, tp) < 0) {
+        return -1;
+    }
+    *way = z->memo;
+    return 0;
+}
+
+Py_ssize_t
+gy_size_quick(const GySizeWay *way, PyObject *op)
+{
+    Py_ssize_t size = -1;
+    int how = way->how;
+    if (how == SIZE_FAST) {
+        size = gy_fast_sizeof(op);
+        /* A str gy_fast_sizeof does not size: its C __sizeof__. */
+        how = size >= 0 ? SIZE_FAST : SIZE_CMETH;
+    }
+    switch (how) {
+    case SIZE_BASIC:
+        size = size_basic(op);
+        break;
+    case SIZE_FAST:
+        break;
+    case SIZE_CMETH:
+        if (!way->quick) {
+            return -2;
+        }
+        size = size_from_result(way->cmeth(op, NULL));
+        if (size < 0) {
+            if (PyErr_ExceptionMatches(PyExc_MemoryError)) {
+                return -1;
+            }
+            PyErr_Clear();
+            size = size_basic(op);
+        }
+        break;
+    default:
+        return -2;
+    }
+    return size + (Py_ssize_t)gy_size_overhead(op);
+}
+
+Py_ssize_t
+gy_sizer_size_quick(GySizer *z, PyObject *op)
+{
+    if (sizer_memo(z, Py_TYPE(op)) < 0) {
+        return -1;
+    }
+    return gy_size_quick(&z->memo, op);
+}
+
+Py_ssize_t
+gy_sizer_size(GySizer *z, PyObject *op)
+{
+    PyTypeObject *tp = Py_TYPE(op);
+    if (sizer_memo(z, tp) < 0) {
+        return -1;
     }
     Py_ssize_t size;
     if (z->memo.how == SIZE_FAST) {

@@ -25,8 +25,10 @@
  */
 #include "walk.h"
 
+#include "classify.h"
 #include "markset.h"
 #include "pyinternals.h"
+#include "sizes.h"
 
 /* Type facts, in the low bits of a GyPtrMap value. */
 enum {
@@ -50,6 +52,7 @@ typedef struct Walker {
     Py_ssize_t capacity;
     GyReferents facts;         /* type -> facts */
     GyEdgeLog *log;            /* if set, every edge followed is logged */
+    struct Tally *tally;       /* if set, the Clodo table is summed */
     GyOwners *owners;
     PyObject **hidden;         /* hidden objects marked, to unmark */
     Py_ssize_t nhidden;
@@ -107,11 +110,181 @@ type_facts(GyReferents *r, PyTypeObject *tp)
     return *slot;
 }
 
+/* The Clodo table summed during the walk: each object is sized and
+ * classed when first reached, its header still in cache, so printing
+ * heap() needs no second pass over a million objects. Dicts wait for
+ * their owners (known only once the walk is done) and objects whose size
+ * needs Python code wait for the walk to end. */
+typedef struct DictSize {
+    PyObject *dict;
+    uintptr_t size;
+} DictSize;
+
+/* What the tally knows of a type: how to size its instances without
+ * running Python code, and its row in the totals. */
+typedef struct TallyType {
+    PyTypeObject *tp;
+    GySizeWay way;
+    Py_ssize_t row;            /* position in totals.rows, or -1 (dict) */
+} TallyType;
+
+#define TALLY_TYPES 64
+
+typedef struct Tally {
+    TallyType types[TALLY_TYPES];  /* direct-mapped by type address */
+    GyTotals totals;
+    GySizer sizer;
+    DictSize *dicts;
+    Py_ssize_t ndicts, dicts_cap;
+    PyObject **later;          /* to size after the walk */
+    Py_ssize_t nlater, later_cap;
+    GyMarkSet owned;           /* every dict recorded with an owner */
+    /* The dict of the owner being expanded, not yet reached: reached
+       from its owner, as nearly every dict is, it is classed at once. */
+    PyObject *pending_dict;
+    uintptr_t pending_key;
+} Tally;
+
+static int
+tally_object(Tally *t, PyObject *op)
+{
+    PyTypeObject *tp = Py_TYPE(op);
+    TallyType *tt = &t->types[gy_ptrcache_index(tp) & (TALLY_TYPES - 1)];
+    if (tt->tp != tp) {
+        tt->tp = NULL;
+        tt->row = -1;
+        if (gy_sizer_way(&t->sizer, tp, &tt->way) < 0
+            || (tp != &PyDict_Type
+                && (tt->row = gy_totals_row(&t->totals, (uintptr_t)tp))
+                   < 0)) {
+            return -1;
+        }
+        tt->tp = tp;
+    }
+    Py_ssize_t size = gy_size_quick(&tt->way, op);
+    if (size >= 0 && tt->row >= 0) {
+        /* The common case: not a dict, sized here. */
+        t->totals.count++;
+        t->totals.size += size;
+        t->totals.rows[tt->row].count++;
+        t->totals.rows[tt->row].size += size;
+        return 0;
+    }
+    if (size == -1) {
+        return -1;
+    }
+    if (size == -2) {
+        if (t->nlater == t->later_cap
+            && gy_grow(&t->later, &t->later_cap, t->nlater + 1,
+                       sizeof(PyObject *)) < 0) {
+            return -1;
+        }
+        t->later[t->nlater++] = op;
+        return 0;
+    }
+    if (op == t->pending_dict) {
+        t->pending_dict = NULL;
+        return gy_totals_add(&t->totals, t->pending_key, size);
+    }
+    if (PyDict_CheckExact(op)) {
+        /* Reached before its owner, if it has one: classed at the end. */
+        if (t->ndicts == t->dicts_cap
+            && gy_grow(&t->dicts, &t->dicts_cap, t->ndicts + 1,
+                       sizeof(DictSize)) < 0) {
+            return -1;
+        }
+        t->dicts[t->ndicts].dict = op;
+        t->dicts[t->ndicts].size = (uintptr_t)size;
+        t->ndicts++;
+        return 0;
+    }
+    return gy_totals_add(&t->totals, (uintptr_t)Py_TYPE(op), size);
+}
+
+static void
+tally_fini(Tally *t)
+{
+    gy_markset_fini(&t->owned);
+    gy_totals_fini(&t->totals);
+    gy_sizer_fini(&t->sizer);
+    PyMem_Free(t->dicts);
+    PyMem_Free(t->later);
+    memset(t, 0, sizeof(*t));
+}
+
+/* After the walk: the dicts tallied before their owner was known. Most
+ * have none; the few whose owner came later are found in one pass over
+ * the owner pairs (unsorted: heap() leaves sorting them until a lookup
+ * needs it). Then the objects left to size, which may run Python code
+ * (__sizeof__ methods); the walk holds a reference to every object. */
+static int
+tally_finish(Tally *t, const GyOwners *owners)
+{
+    GyPtrMap late;             /* dict -> index + 1 in t->dicts */
+    if (gy_ptrmap_init(&late, 16) < 0) {
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < t->ndicts; i++) {
+        PyObject *d = t->dicts[i].dict;
+        if (gy_markset_contains(&t->owned, d)) {
+            if (gy_ptrmap_set(&late, d, (uintptr_t)i + 1) < 0) {
+                goto error;
+            }
+            continue;
+        }
+        if (gy_totals_add(&t->totals,
+                          (uintptr_t)&PyDict_Type | GY_CLODO_NOOWNER,
+                          (Py_ssize_t)t->dicts[i].size) < 0) {
+            goto error;
+        }
+    }
+    for (Py_ssize_t i = 0; late.used > 0 && i < owners->count; i++) {
+        uintptr_t v;
+        PyObject *d = owners->pairs[i].dict;
+        if (!gy_ptrmap_get(&late, d, &v) || v == 0) {
+            continue;               /* the first owner recorded wins */
+        }
+        Py_ssize_t k = (Py_ssize_t)v - 1;
+        (void)gy_ptrmap_set(&late, d, 0);   /* present: cannot fail */
+        uintptr_t key = (uintptr_t)Py_TYPE(owners->pairs[i].owner)
+                        | GY_CLODO_DICTOF;
+        if (gy_totals_add(&t->totals, key,
+                          (Py_ssize_t)t->dicts[k].size) < 0) {
+            goto error;
+        }
+    }
+    gy_ptrmap_fini(&late);
+    for (Py_ssize_t i = 0; i < t->nlater; i++) {
+        PyObject *op = t->later[i];
+        Py_ssize_t size = gy_sizer_size(&t->sizer, op);
+        if (size < 0
+            || gy_totals_add(&t->totals,
+                             gy_classify_key(GY_BY_CLODO, op, size, owners,
+                                             NULL), size) < 0) {
+            return -1;
+        }
+    }
+    return 0;
+error:
+    gy_ptrmap_fini(&late);
+    return -1;
+}
+
 static int
 record_owner(Walker *w, PyObject *dict, PyObject *owner)
 {
     if (dict == NULL || !PyDict_CheckExact(dict)) {
         return 0;
+    }
+    if (w->tally != NULL) {
+        /* If already reached, it was tallied as unowned: fixed at the
+           end, found by the owned set. */
+        if (gy_markset_add(&w->tally->owned, dict) < 0) {
+            return -1;
+        }
+        w->tally->pending_dict = dict;
+        w->tally->pending_key = (uintptr_t)Py_TYPE(owner)
+                                | GY_CLODO_DICTOF;
     }
     return gy_owners_add(w->owners, dict, owner);
 }
@@ -158,6 +331,9 @@ walk_reach(PyObject *op, void *arg)
     /* The result's strong reference, taken now that the header is in
        cache; released by walker_fini if the walk fails. */
     Py_INCREF(op);
+    if (w->tally != NULL && tally_object(w->tally, op) < 0) {
+        return -1;
+    }
     if ((f & TRAV_MASK) != TRAV_NONE
         || (f & (FACT_DICT_OWNER | FACT_MODULE))) {
         return walk_push(w, op);
@@ -230,7 +406,12 @@ visit_by_facts(PyObject *op, uintptr_t f, visitproc visit, void *arg)
         return tp->tp_traverse(op, visit, arg);
     case TRAV_DICT: {
         int rc = visit_dict_items(op, visit, arg);
-        return rc ? rc : tp->tp_traverse(op, visit, arg);
+        /* A subclass's own slots and __dict__; an exact dict's
+           traversal would only list its values again. */
+        if (rc == 0 && tp != &PyDict_Type) {
+            rc = tp->tp_traverse(op, visit, arg);
+        }
+        return rc;
     }
     case TRAV_CODE:
         return gy_visit_code(op, visit, arg);
@@ -282,6 +463,9 @@ walk_expand(Walker *w, PyObject *op)
         reach = walk_reach_logged;
     }
     int rc = visit_by_facts(op, f, reach, w);
+    if (w->tally != NULL) {
+        w->tally->pending_dict = NULL;  /* not referred to after all */
+    }
     if (rc == 0 && (f & FACT_DICT_OWNER)) {
         /* A dict only the owner's dict pointer refers to, which its
            traversal skips (3.13 inline values): reach it too. */
@@ -359,7 +543,31 @@ gy_referents_visit(GyReferents *r, PyObject *op, visitproc visit, void *arg)
     if (f & FACT_HIDDEN) {
         return 0;
     }
-    return visit_by_facts(op, f, visit, arg);
+    int rc = visit_by_facts(op, f, visit, arg);
+    if (rc == 0 && (f & FACT_DICT_OWNER)) {
+        /* As walk_expand: a dict its owner's traversal skips (3.13). */
+        PyObject *d = gy_untraversed_dict(op);
+        if (d != NULL) {
+            rc = visit(d, arg);
+        }
+    }
+    return rc;
+}
+
+int
+gy_referents_kind(GyReferents *r, PyObject *op)
+{
+    uintptr_t f = type_facts(r, Py_TYPE(op));
+    if (f == 0) {
+        return -1;
+    }
+    if (f & FACT_HIDDEN) {
+        return GY_REF_HIDDEN;
+    }
+    if ((f & TRAV_MASK) == TRAV_NONE && !(f & FACT_DICT_OWNER)) {
+        return GY_REF_LEAF;
+    }
+    return GY_REF_FOLLOW;
 }
 
 static void
@@ -391,11 +599,12 @@ walker_fini(Walker *w)
 }
 
 static int
-walker_run_log(Walker *w, GyState *state, GyEdgeLog *log)
+walker_run_log(Walker *w, GyState *state, GyEdgeLog *log, Tally *tally)
 {
     memset(w, 0, sizeof(*w));
     w->state = state;
     w->log = log;
+    w->tally = tally;
     if (gy_markset_init(&w->marks) < 0
         || gy_referents_init(&w->facts, state) < 0
         || (w->owners = gy_owners_new()) == NULL) {
@@ -425,7 +634,7 @@ walker_run_log(Walker *w, GyState *state, GyEdgeLog *log)
         gy_markset_discard(&w->marks, w->hidden[i]);
     }
     w->nhidden = 0;
-    if (gy_owners_seal(w->owners) < 0) {
+    if (w->tally == NULL && gy_owners_seal(w->owners) < 0) {
         return -1;
     }
     return 0;
@@ -434,8 +643,11 @@ walker_run_log(Walker *w, GyState *state, GyEdgeLog *log)
 static int
 walker_run(Walker *w, GyState *state)
 {
-    return walker_run_log(w, state, NULL);
+    return walker_run_log(w, state, NULL, NULL);
 }
+
+static int walk_heap(GyState *state, GyWalkResult *out, GyEdgeLog *log,
+                     Tally *tally);
 
 int
 gy_walk_heap(GyState *state, GyWalkResult *out)
@@ -444,11 +656,55 @@ gy_walk_heap(GyState *state, GyWalkResult *out)
 }
 
 int
+gy_walk_heap_totals(GyState *state, GyWalkResult *out, GyTotals **totals)
+{
+    Tally *t = PyMem_Calloc(1, sizeof(Tally));
+    *totals = NULL;
+    if (t == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    if (gy_totals_init(&t->totals) < 0
+        || gy_sizer_init(&t->sizer, state) < 0
+        || gy_markset_init(&t->owned) < 0) {
+        tally_fini(t);
+        PyMem_Free(t);
+        return -1;
+    }
+    int rc = walk_heap(state, out, NULL, t);
+    if (rc == 0 && tally_finish(t, out->owners) < 0) {
+        gy_walk_result_clear(out);
+        rc = -1;
+    }
+    if (rc == 0) {
+        *totals = PyMem_Malloc(sizeof(GyTotals));
+        if (*totals == NULL) {
+            PyErr_NoMemory();
+            gy_walk_result_clear(out);
+            rc = -1;
+        }
+        else {
+            **totals = t->totals;          /* moved */
+            memset(&t->totals, 0, sizeof(t->totals));
+        }
+    }
+    tally_fini(t);
+    PyMem_Free(t);
+    return rc;
+}
+
+int
 gy_walk_heap_logged(GyState *state, GyWalkResult *out, GyEdgeLog *log)
+{
+    return walk_heap(state, out, log, NULL);
+}
+
+static int
+walk_heap(GyState *state, GyWalkResult *out, GyEdgeLog *log, Tally *tally)
 {
     Walker w;
     memset(out, 0, sizeof(*out));
-    if (walker_run_log(&w, state, log) < 0) {
+    if (walker_run_log(&w, state, log, tally) < 0) {
         walker_fini(&w);
         return -1;
     }

@@ -3,6 +3,7 @@
 #define GY_WALK_H
 
 #include "gy.h"
+#include "classify.h"
 #include "owners.h"
 #include "ptrmap.h"
 
@@ -50,6 +51,13 @@ gy_edgelog_append(GyEdgeLog *log, uintptr_t entry)
  * caller, released by gy_edgelog_fini). */
 int gy_walk_heap_logged(GyState *state, GyWalkResult *out, GyEdgeLog *log);
 
+/* gy_walk_heap, also summing the result's Clodo table (count and size
+ * per class) on the way: *totals is a new GyTotals (classify.h) the
+ * caller frees with gy_totals_fini and PyMem_Free. May run Python code
+ * after the walk (__sizeof__ methods written in Python). */
+int gy_walk_heap_totals(GyState *state, GyWalkResult *out,
+                        GyTotals **totals);
+
 /* Release what a successful gy_walk_heap returned. */
 void gy_walk_result_clear(GyWalkResult *r);
 
@@ -79,6 +87,12 @@ int gy_referents_hidden(GyReferents *r, PyObject *op);
  * with MemoryError. Calls no Python code. */
 int gy_referents_visit(GyReferents *r, PyObject *op, visitproc visit,
                        void *arg);
+
+/* What a walk does with op: GY_REF_HIDDEN, the profiler's own (neither
+ * shown nor followed); GY_REF_LEAF, it holds no reference a walk follows
+ * (str, int, float, ...); GY_REF_FOLLOW otherwise. -1 on MemoryError. */
+enum { GY_REF_HIDDEN = 0, GY_REF_LEAF = 1, GY_REF_FOLLOW = 2 };
+int gy_referents_kind(GyReferents *r, PyObject *op);
 
 /* The unreachable heap: objects alive but not reachable from the roots
  * (hp.heapu). Seeds are the objects the cyclic collector tracks that the

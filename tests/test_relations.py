@@ -458,3 +458,52 @@ def test_cycle_through_sets_sharing_members_is_collected():
     del c
     gc.collect()
     assert r() is None
+
+
+# ---------------------------------------------------------------------------
+# Allocation failures: the right answer or MemoryError, never a crash
+
+NOMEMORY_SCRIPT = '''
+import _testcapi
+from guppy import hpy
+hp = hpy()
+class C:
+    pass
+c = C()
+c.x = [1]
+d = {'k': c}
+x = hp.iso(c, c.x, d)
+ops = {
+    'byrcs': lambda: str(x.byrcs),
+    'byvia': lambda: str(x.byvia),
+    'referrers': lambda: x.referrers.count,
+    'referents': lambda: x.referents.count,
+    'and': lambda: x._table(('and', 3, 2), 0, -1, True, 0, 0),
+}
+for name, fn in ops.items():
+    good = fn()
+    failed = streak = n = 0
+    # Fail the n-th allocation for n = 0, 1, ... until three runs in a
+    # row need no more allocations than that.
+    while streak < 3 and n < 20000:
+        _testcapi.set_nomemory(n, n + 1)
+        try:
+            r = fn()
+        except MemoryError:
+            failed += 1
+            streak = 0
+        else:
+            assert r == good, (name, n)
+            streak += 1
+        finally:
+            _testcapi.remove_mem_hooks()
+        n += 1 if n < 300 else 7
+    print(name, failed > 0)
+'''
+
+
+def test_allocation_failures():
+    pytest.importorskip('_testcapi')
+    out = run_ours(NOMEMORY_SCRIPT)
+    assert out.split() == ['byrcs', 'True', 'byvia', 'True', 'referrers',
+                           'True', 'referents', 'True', 'and', 'True']

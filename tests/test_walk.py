@@ -319,3 +319,35 @@ print(json.dumps({'eq': h1 == h2, 'hash': hash(h1) == hash(h2),
                   'text': str(h1) == str(h2), 'count': h1.count}))
 ''')
     assert out == {'eq': True, 'hash': True, 'text': True, 'count': 51}
+
+
+def test_heap_table_summed_by_the_walk_equals_the_partition():
+    """heap() sums its Clodo table while walking (no second pass to
+    print it); the same members partitioned afterwards give the same
+    table, size and rows, whatever order dicts and owners were met in."""
+    out = child('''
+import types
+class Slow:
+    def __sizeof__(self):          # sized after the walk
+        return 40
+class Owner:
+    pass
+shared = Owner()
+shared.__dict__['a'] = 1
+early = {'k': 1}                   # reached before its owner below
+late_owner = types.SimpleNamespace()
+holder = [early]
+objs = [Slow() for _ in range(3)]
+# Every name bound before the walk: binding a new global would grow the
+# module's dict between the two tables.
+h = whole = again = result = None
+h = hp.heap()
+whole = str(h.all)
+again = h & h                      # the same members, no summed table
+result = {'text': whole == str(again.all), 'size': h.size == again.size,
+          'rows': str(h[0]) == str(again[0]), 'len': len(h) == len(again),
+          'more': str(h.more) == str(again.more)}
+print(json.dumps(result))
+''')
+    assert out == {'text': True, 'size': True, 'rows': True, 'len': True,
+                   'more': True}

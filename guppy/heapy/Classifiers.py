@@ -132,6 +132,8 @@ def obj_at(address: int) -> Any:
     tracks and those heap() reaches (never by dereferencing the address).
     ValueError if none is there."""
     import gc
+    if not 0 < address <= 2 * sys.maxsize + 1:
+        raise ValueError("No object found at address %s" % hex(address))
     for source in (gc.get_objects, _guppy.heap):
         found = _guppy.NodeSet(source())._obj_at(address)
         if found:
@@ -246,6 +248,22 @@ def _sel_ckc(ns: _guppy.NodeSet, rel: "Relation", arg: Any,
     return _sel_key(ns, rel.code, lambda k: rel._cmp(k, arg, op), alt)
 
 
+def _sel_any(ns: _guppy.NodeSet, rel: "Relation",
+             ckcs: List[Tuple["Relation", Any, str]]) -> _guppy.NodeSet:
+    """The members of ns in any of the kinds (rel, arg, op) in ckcs."""
+    if len(ckcs) == 1:
+        return _sel_ckc(ns, *ckcs[0])
+
+    def pred(k: Key) -> bool:
+        return any(rel._cmp(k, arg, op) for _, arg, op in ckcs)
+    alt = None
+    if isinstance(rel, TypeRelation):
+        def by_clodo(k: Key) -> bool:
+            return pred(dict if isinstance(k, tuple) else k)
+        alt = (CLODO, by_clodo)
+    return _sel_key(ns, rel.code, pred, alt)
+
+
 def select(kind: UniSet, ns: _guppy.NodeSet) -> _guppy.NodeSet:
     """The members of ns (a NodeSet or IdentitySet) that are in kind, as a
     plain NodeSet."""
@@ -288,8 +306,12 @@ class Relation(_guppy.Hidden):
     def __repr__(self) -> str:
         return self._reprname()
 
+    #: heapy's name for the classifier behind the relation, in str().
+    _cname = "Classifier"
+
     def __str__(self) -> str:
-        return "Equiv. relation <%s classifier>" % self.name
+        return "Equiv. relation <guppy.heapy.Classifiers.%s object at %s>" % (
+            self._cname, hex(id(self)))
 
     @property
     def brief(self) -> str:
@@ -476,6 +498,7 @@ def _maximals(xs: Sequence[Any], le: Callable[[Any, Any], bool]
 
 class UnityRelation(Relation):
     __slots__ = ()
+    _cname = "ByUnity"
 
     def _supers(self) -> List[Relation]:
         return [self]
@@ -495,6 +518,7 @@ class TypeRelation(Relation):
     types.<Name>Type, else builtins.<name>."""
 
     __slots__ = ()
+    _cname = "ByType"
 
     def __call__(self, t: Any) -> UniSet:
         t = tc_adapt(t)
@@ -531,6 +555,7 @@ class ClodoRelation(Relation):
     """hp.Clodo: the type, or for a dict the type of its owner."""
 
     __slots__ = ()
+    _cname = "ByClassOrDictOwner"
 
     def _supers(self) -> List[Relation]:
         s = self._session
@@ -590,6 +615,7 @@ class ClodoRelation(Relation):
 
 class SizeRelation(Relation):
     __slots__ = ()
+    _cname = "ByIndiSize"
 
     def __call__(self, n: Any) -> UniSet:
         try:
@@ -615,6 +641,7 @@ class SizeRelation(Relation):
 
 class ModuleRelation(Relation):
     __slots__ = ()
+    _cname = "ByModule"
 
     def __call__(self, name: Any = None, at: Any = None) -> UniSet:
         s = self._session
@@ -668,6 +695,7 @@ def _module_name(m: types.ModuleType) -> str:
 
 class IdRelation(Relation):
     __slots__ = ()
+    _cname = "ByIdentity"
 
     def __call__(self, address: Any) -> UniSet:
         return IdKind(self._session, obj_at(operator.index(address)))
@@ -681,6 +709,7 @@ class IdRelation(Relation):
 
 class IdsetRelation(Relation):
     __slots__ = ()
+    _cname = "ByIdentitySet"
 
     def __call__(self, node: Any) -> UniSet:
         return self._session.iso(node)
@@ -704,6 +733,7 @@ class ViaRelation(Relation):
     which an object's referrers refer to it."""
 
     __slots__ = ()
+    _cname = "ByInRel"
 
     def __call__(self, *rels: Any) -> UniSet:
         strs = []
@@ -737,6 +767,7 @@ class ProdRelation(Relation):
     (tracemalloc)."""
 
     __slots__ = ()
+    _cname = "ByProd"
 
     def __call__(self, *args: Any, **kwds: Any) -> UniSet:
         s, rn = self._session, self._reprname()
@@ -803,6 +834,7 @@ class DictofRelation(Relation):
     in one class (~dict), dicts without owner in another."""
 
     __slots__ = ("inner",)
+    _cname = "ByDictOwner"
 
     def __init__(self, session: Any, inner: Relation) -> None:
         Relation.__init__(self, session, inner.name + ".dictof",
@@ -860,6 +892,7 @@ class RefdbyRelation(Relation):
     of the classes, under er, of their referrers."""
 
     __slots__ = ("inner",)
+    _cname = "ByRetClaSet"
 
     def __init__(self, session: Any, inner: Relation) -> None:
         code = RCS if isinstance(inner, ClodoRelation) else (
@@ -916,6 +949,7 @@ class FindexRelation(Relation):
     first kind containing it, or len(kinds)."""
 
     __slots__ = ("kinds",)
+    _cname = "ByFindex"
 
     def __init__(self, session: Any, kinds: Tuple[UniSet, ...]) -> None:
         Relation.__init__(self, session, "findex", ("python", self._part))
@@ -924,9 +958,6 @@ class FindexRelation(Relation):
     def _reprname(self) -> str:
         return "%sfindex(%s)" % (self._session.reprefix,
                                  ", ".join(repr(k) for k in self.kinds))
-
-    def __str__(self) -> str:
-        return "Equiv. relation <findex classifier>"
 
     def __call__(self, index: Any) -> UniSet:
         return FindexKind(self._session, self, operator.index(index))
@@ -965,6 +996,7 @@ class AndRelation(Relation):
     """er1 & er2: classify by both (the combined key)."""
 
     __slots__ = ("parts",)
+    _cname = "AndClassifier"
 
     def __init__(self, session: Any, parts: Tuple[Relation, ...]) -> None:
         code: Any = parts[-1].code
@@ -1760,9 +1792,27 @@ class OrKind(Kind):
         return FindexRelation(self._session, self.args), len(self.args), "<"
 
     def _sel(self, ns: _guppy.NodeSet) -> _guppy.NodeSet:
+        # Kinds selected through the same relation share one partition
+        # and one pass (hp.Type.Int | hp.Type.Str); the rest go one by one.
+        groups: Dict[Any, List[Tuple[Relation, Any, str]]] = {}
+        others: List[UniSet] = []
+        for k in self.args:
+            if isinstance(k, Kind) and type(k)._sel is Kind._sel:
+                rel, arg, op = k._ckc()
+                groups.setdefault(rel, []).append((rel, arg, op))
+            else:
+                others.append(k)
+        if len(groups) == 1 and not others:
+            rel, ckcs = next(iter(groups.items()))
+            return _sel_any(ns, rel, ckcs)
         r = _guppy.NodeSet()
         rest = ns
-        for k in self.args:
+        for rel, ckcs in groups.items():
+            got = _sel_any(rest, rel, ckcs)
+            if got.count:
+                r = r._binop(got, "|")
+                rest = rest._binop(got, "-")
+        for k in others:
             if not rest.count:
                 break
             got = select(k, rest)

@@ -242,6 +242,80 @@ class IdentitySet(_guppy.NodeSet):
         return IdentitySet._make(self._owners(),
                                  self._er._session._relations["Clodo"])
 
+    # -- shortest paths (guppy/heapy/Path.py) ---------------------------------
+
+    def get_shpaths(self, src: Any = None, avoid_nodes: Any = None,
+                    avoid_edges: Any = ()) -> _paths.ShortestPaths:
+        """The shortest paths from src (an IdentitySet; default: the
+        root, hp.Root) to the members of self nearest it, never through a
+        member of avoid_nodes nor along an edge of avoid_edges (an EdgeSet
+        from sp.edges_at(), or (source, target) pairs). TypeError names a
+        bad argument."""
+        return _paths.shpaths(self, src, avoid_nodes, avoid_edges)
+
+    @property
+    def sp(self) -> _paths.ShortestPaths:
+        """The shortest paths from the root: x.get_shpaths()."""
+        return _paths.shpaths(self)
+
+    @property
+    def shpaths(self) -> _paths.ShortestPaths:
+        """The shortest paths from the root: x.get_shpaths()."""
+        return _paths.shpaths(self)
+
+    @property
+    def pathsin(self) -> _paths.ShortestPaths:
+        """The one-step paths from each direct referrer:
+        x.get_shpaths(x.referrers)."""
+        return _paths.shpaths(self, self.referrers)
+
+    @property
+    def pathsout(self) -> _paths.ShortestPaths:
+        """The one-step paths to each referent:
+        x.referents.get_shpaths(x)."""
+        return _paths.shpaths(self.referents, self)
+
+    # -- dominators (src/dominators.c, guppy/heapy/Retained.py) ---------------
+
+    @property
+    def dominos(self) -> "IdentitySet":
+        """The objects that would be freed if the members were: the members
+        and everything reachable from them that the roots cannot reach
+        without passing through a member (heapy's "dominated set").
+
+        >>> from guppy import hpy
+        >>> hp = hpy()
+        >>> inner = [None]
+        >>> outer = [inner, [None]]
+        >>> hp.iso(outer).dominos.count     # outer and [None]; inner is global
+        2
+        """
+        return IdentitySet._make(self._dominos(),
+                                 self._er._session._relations["Clodo"])
+
+    @property
+    def domisize(self) -> int:
+        """The total individual size of ``dominos``: the bytes freeing the
+        members would give back."""
+        return self._domisize()
+
+    @property
+    def imdom(self) -> "IdentitySet":
+        """The immediate dominators: the referrers of the members that the
+        roots reach without passing through another referrer (found in a
+        reference graph of the whole heap built for this call)."""
+        return IdentitySet._make(self._imdom(),
+                                 self._er._session._relations["Clodo"])
+
+    @property
+    def retained(self) -> _Retained.RetainedTable:
+        """The members ordered by the size each retains (keeps alive on its
+        own) in the whole heap, largest first: the heap's biggest owners
+        when printed for ``hp.heap()``. ``x.retained.bytype`` (and the
+        other ``by...``) groups the members instead; docs/retained.md."""
+        return _Retained.RetainedTable(
+            self, self._er._session._relations["Id"])
+
     # -- printing ------------------------------------------------------------
 
     def _render(self, start: int, maxrows: int, title: bool) -> str:
@@ -469,3 +543,5 @@ NothingSet.__qualname__ = "IdentitySetMulti"
 # Kinds use sets and sets use kinds: imported last, as a module, so that
 # either module may be imported first.
 from guppy.heapy import Classifiers as _kinds  # noqa: E402
+from guppy.heapy import Path as _paths  # noqa: E402
+from guppy.heapy import Retained as _Retained  # noqa: E402

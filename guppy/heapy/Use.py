@@ -179,6 +179,15 @@ class Session(_guppy.Hidden):
             nodes = nodes._binop(self._relheap, "-")
         return self._set(nodes)
 
+    @property
+    def Root(self) -> Any:
+        """The root of the heap (guppy.heapy.heapyc.RootStateType): the
+        source of x.sp's paths. Its attributes are the roots as paths name
+        them: i0_modules, i0_sysdict, ..., i0_t<thread>_<member>, and
+        i0_t<thread>_f<n> for frame n of a thread's stack counted from the
+        outermost (its frame object, made if it has none yet)."""
+        return _guppy.Root
+
     def iso(self, *objs: Any) -> IdentitySet:
         """The set of the given objects, by identity."""
         return self._set(_guppy.NodeSet(objs))
@@ -205,10 +214,10 @@ class Session(_guppy.Hidden):
         return Part.load(fn, bool(use_readline))
 
     def loadall(self, f: Part.Loadable, use_readline: int = 0
-                ) -> Iterable[Part.Stat]:
-        """A generator of every Stat in a dump file (a name, an open file
-        or lines), one package in memory at a time; it ends cleanly at the
-        end of the input."""
+                ) -> Part.PackageIterator:
+        """An iterator over every Stat in a dump file (a name, an open
+        file or lines), one package in memory at a time; it ends cleanly
+        at the end of the input."""
         return Part.loadall(f, bool(use_readline))
 
     def setrelheap(self, reference: Optional[IdentitySet] = None) -> None:
@@ -326,5 +335,6 @@ def hpy() -> Session:
 
 for _mod in (__name__, "guppy.heapy.UniSet", "guppy.heapy.OutputHandling",
              "guppy.heapy.Classifiers",
-             "guppy.heapy.Doc", "guppy.heapy.Part", "guppy"):
+             "guppy.heapy.Doc", "guppy.heapy.Part", "guppy.heapy.Retained",
+             "guppy.heapy.Path", "guppy"):
     _guppy.register_own_globals(sys.modules[_mod].__dict__)
