@@ -156,8 +156,12 @@ gy_er_header(const GyER *er, int and_ctx)
         return r;
     }
     case GY_BY_AND: {
+        /* A & B & C comes as ('and', A, ('and', B, C)) and prints flat,
+           as heapy prints it; a nested & on the left keeps its
+           parentheses. */
         PyObject *ha = gy_er_header(er->a, 1);
-        PyObject *hb = ha ? gy_er_header(er->b, 1) : NULL;
+        PyObject *hb = ha ? gy_er_header(er->b, er->b->by != GY_BY_AND)
+                          : NULL;
         PyObject *r = hb ? PyUnicode_FromFormat(and_ctx ? "(%U & %U)"
                                                         : "%U & %U", ha, hb)
                          : NULL;

@@ -216,6 +216,18 @@ render_address(PyObject *op)
     return PyUnicode_FromString(buf);
 }
 
+/* "<prefix at 0xADDR>suffix": PyUnicode_FromFormat has no %llx before
+ * 3.12, and %p's form varies by platform. */
+static PyObject *
+render_at(PyObject *prefix, const void *addr, PyObject *suffix)
+{
+    char buf[32];
+    snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)(uintptr_t)addr);
+    return suffix != NULL
+        ? PyUnicode_FromFormat("<%U at %s>%U", prefix, buf, suffix)
+        : PyUnicode_FromFormat("<%U at %s>", prefix, buf);
+}
+
 static PyObject *
 render_address_len(PyObject *op, Py_ssize_t len)
 {
@@ -261,8 +273,7 @@ render_frame(PyObject *frame)
     if (name == NULL) {
         return NULL;
     }
-    PyObject *r = PyUnicode_FromFormat("<%U at 0x%llx>", name,
-                                       (unsigned long long)(uintptr_t)frame);
+    PyObject *r = render_at(name, frame, NULL);
     Py_DECREF(name);
     return r;
 }
@@ -319,8 +330,9 @@ render_method(GyState *state, PyObject *op)
         fname = PyUnicode_FromString("?");
     }
     if (fname != NULL) {
-        r = PyUnicode_FromFormat("<%U at 0x%llx>.%U", cls,
-                                 (unsigned long long)(uintptr_t)self, fname);
+        PyObject *dot = PyUnicode_FromFormat(".%U", fname);
+        r = dot ? render_at(cls, self, dot) : NULL;
+        Py_XDECREF(dot);
     }
     Py_DECREF(cls);
     Py_XDECREF(fname);
@@ -444,8 +456,9 @@ gy_render_object(GyState *state, PyObject *op, const GyOwners *owners)
         if (fr == NULL) {
             return NULL;
         }
-        PyObject *r = PyUnicode_FromFormat(
-            "<in frame %U at 0x%llx>", fr, (unsigned long long)(uintptr_t)op);
+        PyObject *in = PyUnicode_FromFormat("in frame %U", fr);
+        PyObject *r = in ? render_at(in, op, NULL) : NULL;
+        Py_XDECREF(in);
         Py_DECREF(fr);
         return r;
     }

@@ -149,6 +149,9 @@ static int
 tally_object(Tally *t, PyObject *op)
 {
     PyTypeObject *tp = Py_TYPE(op);
+    if (tp == &PyDict_Type) {
+        return 0;                   /* tallied when expanded */
+    }
     TallyType *tt = &t->types[gy_ptrcache_index(tp) & (TALLY_TYPES - 1)];
     if (tt->tp != tp) {
         tt->tp = NULL;
@@ -182,11 +185,28 @@ tally_object(Tally *t, PyObject *op)
         t->later[t->nlater++] = op;
         return 0;
     }
-    if (op == t->pending_dict) {
-        t->pending_dict = NULL;
-        return gy_totals_add(&t->totals, t->pending_key, size);
+    return gy_totals_add(&t->totals, (uintptr_t)tp, size);
+}
+
+/* An exact dict, once expanded (its keys object is in cache then): key is
+ * its class if its owner was met first, else 0: classed at the end. */
+static int
+tally_dict(Tally *t, PyObject *op, uintptr_t key)
+{
+    Py_ssize_t size = gy_fast_sizeof(op);
+    if (size < 0) {
+        size = gy_sizer_size(&t->sizer, op);   /* C __sizeof__ of dict */
+        if (size < 0) {
+            return -1;
+        }
     }
-    if (PyDict_CheckExact(op)) {
+    else {
+        size += (Py_ssize_t)gy_size_overhead(op);
+    }
+    if (key != 0) {
+        return gy_totals_add(&t->totals, key, size);
+    }
+    {
         /* Reached before its owner, if it has one: classed at the end. */
         if (t->ndicts == t->dicts_cap
             && gy_grow(&t->dicts, &t->dicts_cap, t->ndicts + 1,
@@ -198,7 +218,6 @@ tally_object(Tally *t, PyObject *op)
         t->ndicts++;
         return 0;
     }
-    return gy_totals_add(&t->totals, (uintptr_t)Py_TYPE(op), size);
 }
 
 static void
@@ -292,6 +311,11 @@ record_owner(Walker *w, PyObject *dict, PyObject *owner)
 /* ------------------------------------------------------------------ */
 /* The search */
 
+/* A stack entry with this bit set is not an object but the Clodo class of
+ * the dict below it (objects are 8-byte aligned; class keys use only the
+ * two low bits). */
+#define STACK_CLASS_TAG ((uintptr_t)4)
+
 static int
 walk_push(Walker *w, PyObject *op)
 {
@@ -331,8 +355,19 @@ walk_reach(PyObject *op, void *arg)
     /* The result's strong reference, taken now that the header is in
        cache; released by walker_fini if the walk fails. */
     Py_INCREF(op);
-    if (w->tally != NULL && tally_object(w->tally, op) < 0) {
-        return -1;
+    if (w->tally != NULL) {
+        if (tally_object(w->tally, op) < 0) {
+            return -1;
+        }
+        if (op == w->tally->pending_dict) {
+            /* Its class travels on the stack above it, tagged. */
+            w->tally->pending_dict = NULL;
+            if (walk_push(w, op) < 0) {
+                return -1;
+            }
+            return walk_push(w, (PyObject *)(w->tally->pending_key
+                                             | STACK_CLASS_TAG));
+        }
     }
     if ((f & TRAV_MASK) != TRAV_NONE
         || (f & (FACT_DICT_OWNER | FACT_MODULE))) {
@@ -622,11 +657,20 @@ walker_run_log(Walker *w, GyState *state, GyEdgeLog *log, Tally *tally)
        the stack or has been expanded. */
     while (w->depth > 0) {
         PyObject *op = w->stack[--w->depth];
+        uintptr_t cls = 0;
+        if ((uintptr_t)op & STACK_CLASS_TAG) {
+            cls = (uintptr_t)op & ~STACK_CLASS_TAG;
+            op = w->stack[--w->depth];
+        }
         if (walk_expand(w, op)) {
             if (!PyErr_Occurred()) {
                 PyErr_SetString(PyExc_RuntimeError,
                                 "heap walk: a tp_traverse failed");
             }
+            return -1;
+        }
+        if (w->tally != NULL && Py_IS_TYPE(op, &PyDict_Type)
+            && tally_dict(w->tally, op, cls) < 0) {
             return -1;
         }
     }

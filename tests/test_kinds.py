@@ -794,9 +794,6 @@ def test_kinds_are_hidden(hp):
     del gc
 
 
-@pytest.mark.xfail(reason="the engine writes a 3-part relation's header as "
-                   "'A & (B & C)'; guppy3 (and the rows) write 'A & B & C'",
-                   strict=False)
 def test_and_of_three_header(hp):
     x = hp.iso(1, 'a')
     er = hp.Size & hp.Type & hp.Module

@@ -245,7 +245,7 @@ def test_composite_specs():
          ('%d & tuple' % t, t), ('%d & dict' % kd, kd),
          ('%d & dict' % d, d)]), 'Individual Size & Type')
     assert tables[1].split('\n')[1].endswith(
-        'Type & (Individual Size & <unclassified>)')
+        'Type & Individual Size & <unclassified>')
     assert tables[2] == set_table(partition(
         [('~dict', l1), ('~dict', l2), ('~dict', t),
          ('dict of __main__.K', kd), ('dict (no owner)', d)]), 'Dict of Type')
