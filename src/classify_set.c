@@ -246,6 +246,34 @@ uintptr_cmp(const void *pa, const void *pb)
 static Py_ssize_t
 sort_unique(uintptr_t *v, Py_ssize_t n)
 {
+    if (n > 64) {
+        /* An object referred to from thousands of places (None, a
+           shared type) by few kinds: drop repeats before sorting. A
+           small open-addressing table of the distinct values; if they
+           are many after all, sort them all. */
+        uintptr_t seen[256];
+        Py_ssize_t m = 0;
+        memset(seen, 0, sizeof(seen));
+        for (Py_ssize_t i = 0; i < n && m >= 0; i++) {
+            uintptr_t x = v[i];         /* stored + 1: 0 is "empty" */
+            size_t h = (size_t)((x + 1) * UINT64_C(0x9E3779B97F4A7C15)
+                                >> 56);
+            while (seen[h] != 0 && seen[h] != x + 1) {
+                h = (h + 1) & 255;
+            }
+            if (seen[h] == 0) {
+                if (m == 128) {
+                    m = -1;     /* too many distinct values */
+                    break;
+                }
+                seen[h] = x + 1;
+                v[m++] = x;     /* m <= i: overwrites only seen values */
+            }
+        }
+        if (m >= 0) {
+            n = m;
+        }
+    }
     if (n > 16) {
         qsort(v, (size_t)n, sizeof(uintptr_t), uintptr_cmp);
     }
@@ -357,6 +385,16 @@ classify_refdby(GyState *state, GyClassified *c, GyNodes *nodes,
     if (cache == NULL || ids == NULL) {
         PyErr_NoMemory();
         goto done;
+    }
+    if (by == GY_BY_CLODO && nodes->count > g->nreal / 8) {
+        /* Most nodes will be asked for: class them all in address
+           order, dict owners by one forward cursor instead of a binary
+           search each. */
+        Py_ssize_t cursor = 0;
+        for (Py_ssize_t i = 0; i < g->nreal; i++) {
+            cache[i] = gy_classify_key(GY_BY_CLODO, g->nodes->items[i], 0,
+                                       g->nodes->owners, &cursor);
+        }
     }
     for (Py_ssize_t k = 0; k < nodes->count; k++) {
         Py_ssize_t n = 0, id = ids[k];
