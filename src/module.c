@@ -510,9 +510,15 @@ nodeset_py_row(PyObject *op, PyObject *args)
     for (Py_ssize_t k = 0; k < i; k++) {
         before += p->rows[k].size;
     }
+    uint8_t *wanted = PyMem_Calloc((size_t)p->nrows + 1, 1);
+    if (wanted == NULL) {
+        return PyErr_NoMemory();
+    }
+    wanted[i] = 1;
     PyObject *set = nodeset_wrap_steal(
-        st->nodeset_type, gy_nodes_select(self->nodes, p->row_of,
-                                          (uint32_t)i));
+        st->nodeset_type, gy_nodes_select(self->nodes, p->row_of, wanted,
+                                          p->rows[i].count));
+    PyMem_Free(wanted);
     if (set == NULL) {
         return NULL;
     }
@@ -534,15 +540,12 @@ nodeset_py_rowsel(PyObject *op, PyObject *args)
     if (p == NULL) {
         return NULL;
     }
-    /* Mark wanted rows, then select members whose row is marked by
-       mapping them onto row 0 of a scratch array. */
-    uint32_t *pick = NULL, *wanted = NULL;
+    /* Mark the wanted rows; their counts give the result's size. */
     PyObject *result = NULL;
-    wanted = PyMem_Calloc((size_t)p->nrows + 1, sizeof(uint32_t));
-    pick = gy_alloc_array(self->nodes->count + 1, sizeof(uint32_t));
-    if (wanted == NULL || pick == NULL) {
-        PyErr_NoMemory();
-        goto done;
+    Py_ssize_t n = 0;
+    uint8_t *wanted = PyMem_Calloc((size_t)p->nrows + 1, 1);
+    if (wanted == NULL) {
+        return PyErr_NoMemory();
     }
     for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(rows); k++) {
         Py_ssize_t r = PyLong_AsSsize_t(PyTuple_GET_ITEM(rows, k));
@@ -554,16 +557,16 @@ nodeset_py_rowsel(PyObject *op, PyObject *args)
                             "Partition index out of range.");
             goto done;
         }
-        wanted[r] = 1;
-    }
-    for (Py_ssize_t k = 0; k < self->nodes->count; k++) {
-        pick[k] = wanted[p->row_of[k]] ? 0 : 1;
+        if (!wanted[r]) {
+            wanted[r] = 1;
+            n += p->rows[r].count;
+        }
     }
     result = nodeset_wrap_steal(st->nodeset_type,
-                                gy_nodes_select(self->nodes, pick, 0));
+                                gy_nodes_select(self->nodes, p->row_of,
+                                                wanted, n));
 done:
     PyMem_Free(wanted);
-    PyMem_Free(pick);
     return result;
 }
 

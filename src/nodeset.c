@@ -252,12 +252,9 @@ gy_nodes_subset(const GyNodes *a, const GyNodes *b)
 }
 
 GyNodes *
-gy_nodes_select(GyNodes *s, const uint32_t *rows, uint32_t row)
+gy_nodes_select(GyNodes *s, const uint32_t *rows, const uint8_t *wanted,
+                Py_ssize_t n)
 {
-    Py_ssize_t n = 0;
-    for (Py_ssize_t i = 0; i < s->count; i++) {
-        n += rows[i] == row;
-    }
     PyObject **out = gy_alloc_array(n + 1, sizeof(PyObject *));
     if (out == NULL) {
         return NULL;
@@ -270,9 +267,10 @@ gy_nodes_select(GyNodes *s, const uint32_t *rows, uint32_t row)
             return NULL;
         }
     }
+    /* One pass; the counts were known, so the result is allocated once. */
     Py_ssize_t k = 0, total = 0;
-    for (Py_ssize_t i = 0; i < s->count; i++) {
-        if (rows[i] == row) {
+    for (Py_ssize_t i = 0; i < s->count && k < n; i++) {
+        if (wanted[rows[i]]) {
             if (sizes != NULL) {
                 sizes[k] = s->sizes[i];
                 total += s->sizes[i];
@@ -280,10 +278,11 @@ gy_nodes_select(GyNodes *s, const uint32_t *rows, uint32_t row)
             out[k++] = Py_NewRef(s->items[i]);
         }
     }
+    GY_ASSERT(k == n);
     if (s->owners != NULL) {
         gy_owners_incref(s->owners);
     }
-    GyNodes *r = gy_nodes_new_steal(out, n, s->owners);
+    GyNodes *r = gy_nodes_new_steal(out, k, s->owners);
     if (r == NULL || r->count == 0) {
         PyMem_Free(sizes);
         return r;

@@ -47,9 +47,11 @@ typedef enum {
 GyNodes *gy_nodes_binop(GyNodes *a, GyNodes *b, GySetOp op);
 /* -1, 0 or 1 as for "a <= b" (1 if a is a subset of b). */
 int gy_nodes_subset(const GyNodes *a, const GyNodes *b);
-/* Members i with rows[i] == row, as a new GyNodes sharing owners and
- * sizes already computed. */
-GyNodes *gy_nodes_select(GyNodes *s, const uint32_t *rows, uint32_t row);
+/* Members i with wanted[rows[i]] set, n of them (the rows' counts add
+ * up to it), as a new GyNodes sharing owners and with the sizes already
+ * computed. One pass over rows. */
+GyNodes *gy_nodes_select(GyNodes *s, const uint32_t *rows,
+                         const uint8_t *wanted, Py_ssize_t n);
 /* Hash depending only on the members. */
 Py_hash_t gy_nodes_hash(const GyNodes *s);
 
