@@ -26,6 +26,7 @@
 
 #include "frameobject.h"
 
+#include "partition.h"
 #include "pyinternals.h"
 #include "relate.h"
 #include "render.h"
@@ -97,9 +98,10 @@ gy_er_from_spec(PyObject *spec)
             goto error;
         }
         GyBy inner = er->a->by;
-        if (inner > GY_BY_LAST_SIMPLE
+        if (inner == GY_BY_PYTHON
             || (er->by == GY_BY_REFDBY
-                && (inner == GY_BY_ID || inner == GY_BY_IDSET))) {
+                && (inner > GY_BY_LAST_SIMPLE || inner == GY_BY_ID
+                    || inner == GY_BY_IDSET))) {
             PyErr_Format(PyExc_ValueError,
                          "relation spec: %s of this relation is not "
                          "supported", op);
@@ -890,6 +892,85 @@ classify_dictof(GyState *state, GyClassified *c, GyNodes *nodes)
     return 0;
 }
 
+/* dictof(E) for a composite E: the owners of the member dicts are
+ * classified as a set of their own (E may need their referrers, their
+ * pairs of classes, ...), then each dict takes its owner's class. */
+static int
+classify_dictof_composite(GyState *state, GyClassified *c, GyNodes *nodes,
+                          GyGraph **graph)
+{
+    PyObject **own = NULL;
+    Py_ssize_t n = 0, cap = 0, cursor = 0;
+    GyNodes *os = NULL;
+    for (Py_ssize_t k = 0; k < nodes->count; k++) {
+        PyObject *op = nodes->items[k];
+        PyObject *owner = PyDict_CheckExact(op)
+            ? gy_owners_next(nodes->owners, &cursor, op) : NULL;
+        if (owner != NULL) {
+            if (n == cap && gy_grow(&own, &cap, n + 1,
+                                    sizeof(PyObject *)) < 0) {
+                goto error;
+            }
+            own[n++] = owner;
+        }
+    }
+    os = gy_nodes_from_array(own, n);
+    PyMem_Free(own);
+    own = NULL;
+    if (os == NULL) {
+        return -1;
+    }
+    if (nodes->owners != NULL) {
+        gy_owners_incref(nodes->owners);
+        os->owners = nodes->owners;
+    }
+    c->held = os;
+    c->a = PyMem_Calloc(1, sizeof(GyClassified));
+    if (c->a == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    if (gy_nodes_ensure_sizes(state, os) < 0
+        || gy_classify_set(state, c->er->a, os, graph, c->a) < 0) {
+        PyMem_Free(c->a);
+        c->a = NULL;
+        return -1;
+    }
+    cursor = 0;
+    for (Py_ssize_t k = 0; k < nodes->count; k++) {
+        PyObject *op = nodes->items[k], *owner = NULL;
+        uintptr_t v[2] = {DICTOF_NOT_DICT, 0};
+        Py_ssize_t len = 1;
+        if (PyDict_CheckExact(op)) {
+            owner = gy_owners_next(nodes->owners, &cursor, op);
+            v[0] = owner ? DICTOF_OWNED : DICTOF_NO_OWNER;
+        }
+        if (owner != NULL) {
+            /* The owner's position in os, which is sorted. */
+            Py_ssize_t lo = 0, hi = os->count;
+            while (lo < hi) {
+                Py_ssize_t mid = lo + (hi - lo) / 2;
+                if ((uintptr_t)os->items[mid] < (uintptr_t)owner) {
+                    lo = mid + 1;
+                }
+                else {
+                    hi = mid;
+                }
+            }
+            v[1] = c->a->keys[lo];
+            len = 2;
+        }
+        c->keys[k] = classified_intern(c, v, len, owner ? owner : op);
+        if (c->keys[k] == 0) {
+            return -1;
+        }
+    }
+    return 0;
+error:
+    PyMem_Free(own);
+    return -1;
+}
+
 static int
 classified_alloc(GyClassified *c, const GyER *er, Py_ssize_t n)
 {
@@ -924,7 +1005,9 @@ gy_classify_set(GyState *state, const GyER *er, GyNodes *nodes,
         rc = classify_prod(out, nodes);
         break;
     case GY_BY_DICTOF:
-        rc = classify_dictof(state, out, nodes);
+        rc = er->a->by > GY_BY_LAST_SIMPLE
+             ? classify_dictof_composite(state, out, nodes, graph)
+             : classify_dictof(state, out, nodes);
         break;
     case GY_BY_AND: {
         out->a = PyMem_Calloc(1, sizeof(GyClassified));
@@ -976,6 +1059,7 @@ gy_classified_fini(GyClassified *c)
     for (Py_ssize_t i = 0; i < c->nstrings; i++) {
         Py_DECREF(c->strings[i]);
     }
+    gy_nodes_decref(c->held);
     PyMem_Free(c->strings);
     PyMem_Free(c->keys);
     PyMem_Free(c->examples);
@@ -1099,8 +1183,11 @@ gy_classified_label(GyState *state, const GyClassified *c, uintptr_t key,
         if (v[0] == DICTOF_NO_OWNER) {
             return PyUnicode_FromString("dict (no owner)");
         }
-        PyObject *l = simple_label(state, c, er->a->by, v[1],
-                                   c->examples[id], and_ctx);
+        PyObject *l = c->a != NULL
+            ? gy_classified_label(state, c->a, v[1], c->examples[id],
+                                  and_ctx)
+            : simple_label(state, c, er->a->by, v[1], c->examples[id],
+                           and_ctx);
         PyObject *r = l ? PyUnicode_FromFormat("dict of %U", l) : NULL;
         Py_XDECREF(l);
         return r;
@@ -1158,8 +1245,10 @@ gy_classified_key_object(GyState *state, const GyClassified *c,
             return PyTuple_New(0);
         }
         else {
-            PyObject *o = gy_classify_key_object(er->a->by, v[1],
-                                                 c->examples[id]);
+            PyObject *o = c->a != NULL
+                ? gy_classified_key_object(state, c->a, v[1],
+                                           c->examples[id])
+                : gy_classify_key_object(er->a->by, v[1], c->examples[id]);
             PyObject *t = o ? PyTuple_Pack(1, o) : NULL;
             Py_XDECREF(o);
             return t;

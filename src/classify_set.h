@@ -36,6 +36,8 @@ typedef struct GyClassified {
     Py_ssize_t nexamples, examples_cap;
     struct GyClassified *a, *b;  /* the components' classes */
     const GyOwners *owners;    /* the set's dict owners, borrowed */
+    GyNodes *held;             /* dictof(composite): the owners, classed
+                                  in a (owned) */
     PyObject **strings;        /* Via: relation text by atom id (owned) */
     Py_ssize_t nstrings;
 } GyClassified;

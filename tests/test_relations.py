@@ -507,3 +507,27 @@ def test_allocation_failures():
     out = run_ours(NOMEMORY_SCRIPT)
     assert out.split() == ['byrcs', 'True', 'byvia', 'True', 'referrers',
                            'True', 'referents', 'True', 'and', 'True']
+
+
+def test_dictof_a_composite_relation():
+    """dictof(E) for E composite: the owners are classed as a set of
+    their own, each dict takes its owner's class."""
+    from guppy import hpy
+    hp = hpy()
+
+    class A:
+        pass
+
+    a, b = A(), A()
+    a.__dict__['z'] = 1
+    b.__dict__['y'] = 2
+    x = hp.iso(a.__dict__, b.__dict__, {}, [1])
+    spec = ('dictof', ('and', 2, 4))
+    text = x._table(spec, 0, -1, True, 0, 0).split('\n')
+    assert text[1].endswith('% Dict of Type & <unclassified>')
+    labels = sorted(line[45:] for line in text[2:])
+    assert labels == ['dict (no owner)', 'dict of %s.A & <Anything>'
+                      % __name__, '~dict']
+    keys = x._row_keys(spec)
+    assert ((A, None),) in keys and () in keys and None in keys
+    assert x._numrows(('dictof', ('dictof', 2))) == 3
