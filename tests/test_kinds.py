@@ -800,3 +800,11 @@ def test_and_of_three_header(hp):
     assert er.parts == (hp.Size, hp.Type, hp.Module)
     lines = str(x.by(er)).splitlines()
     assert lines[1].endswith('% Individual Size & Type & Module')
+
+
+def test_set_compared_with_a_plain_type(hp):
+    """A type on the right of <, <=, >, >= is hp.Type(type), as guppy3
+    converts it."""
+    x = hp.iso(1, 2)
+    assert (x <= int, x < int, hp.iso(1, 'a') <= int, x >= int) == (
+        True, True, False, False)

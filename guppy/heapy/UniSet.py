@@ -455,6 +455,28 @@ class IdentitySet(_guppy.NodeSet):
     def __hash__(self) -> int:
         return _guppy.NodeSet.__hash__(self)
 
+    # Comparisons with a plain type compare with hp.Type(type), as the
+    # other operators do; with sets and kinds they are the engine's.
+    def __le__(self, other: object) -> Any:
+        if isinstance(other, type):
+            return self <= self._coerce(other)
+        return _guppy.NodeSet.__le__(self, other)
+
+    def __lt__(self, other: object) -> Any:
+        if isinstance(other, type):
+            return self < self._coerce(other)
+        return _guppy.NodeSet.__lt__(self, other)
+
+    def __ge__(self, other: object) -> Any:
+        if isinstance(other, type):
+            return self >= self._coerce(other)
+        return _guppy.NodeSet.__ge__(self, other)
+
+    def __gt__(self, other: object) -> Any:
+        if isinstance(other, type):
+            return self > self._coerce(other)
+        return _guppy.NodeSet.__gt__(self, other)
+
     def disjoint(self, other: "IdentitySet") -> bool:
         """True if self and other have no object in common."""
         return not (self & other)
