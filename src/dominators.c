@@ -25,6 +25,12 @@
  * (no graph), a bitmap each; imdom O(n + e) on the graph, two bitmaps.
  * Nothing here recurses: a 10-million-long linked list is a chain of 10
  * million immediate dominators, walked with loops.
+ *
+ * A GyDomTree belongs to the graph it was built from: its ids mean
+ * nothing in another graph, and like the graph it is a snapshot, built
+ * for one call and freed with it. The walks of gy_dominos follow exactly
+ * the edges the graph holds (walk.c's GyReferents), so a singleton's
+ * dominos is its subtree in the tree.
  */
 #include "dominators.h"
 
@@ -474,6 +480,7 @@ int
 gy_domtree_build(const GyGraph *g, const Py_ssize_t *sizes, GyDomTree *t)
 {
     DomArrays a;
+    int rc = -1;
     memset(&a, 0, sizeof(a));
     memset(t, 0, sizeof(*t));
     Py_ssize_t nn = g->nnodes;   /* below UINT32_MAX: graph.c checks */
@@ -484,8 +491,7 @@ gy_domtree_build(const GyGraph *g, const Py_ssize_t *sizes, GyDomTree *t)
         || (a.semi = gy_alloc_array(nn, sizeof(uint32_t))) == NULL
         || (a.label = gy_alloc_array(nn, sizeof(uint32_t))) == NULL
         || (a.dom = gy_alloc_array(nn, sizeof(uint32_t))) == NULL) {
-        domarrays_free(&a);
-        return -1;
+        goto done;
     }
     memset(a.pre, 0xff, (size_t)nn * sizeof(uint32_t));
     uint32_t n = domtree_search(g, &a, root);
@@ -504,12 +510,9 @@ gy_domtree_build(const GyGraph *g, const Py_ssize_t *sizes, GyDomTree *t)
     t->nnodes = nn;
     t->idom = a.pre;
     a.pre = NULL;
-    t->count = gy_alloc_array(nn, sizeof(uint32_t));
-    t->retained = gy_alloc_array(nn, sizeof(int64_t));
-    if (t->count == NULL || t->retained == NULL) {
-        domarrays_free(&a);
-        gy_domtree_fini(t);
-        return -1;
+    if ((t->count = gy_alloc_array(nn, sizeof(uint32_t))) == NULL
+        || (t->retained = gy_alloc_array(nn, sizeof(int64_t))) == NULL) {
+        goto done;
     }
     for (Py_ssize_t i = 0; i < nn; i++) {
         int real = i < g->nreal;
@@ -523,8 +526,13 @@ gy_domtree_build(const GyGraph *g, const Py_ssize_t *sizes, GyDomTree *t)
         t->count[p] += t->count[v];
         t->retained[p] += t->retained[v];
     }
+    rc = 0;
+done:
     domarrays_free(&a);
-    return 0;
+    if (rc < 0) {
+        gy_domtree_fini(t);
+    }
+    return rc;
 }
 
 void
@@ -555,17 +563,15 @@ gy_domtree_groups(const GyDomTree *t, const GyGraph *g,
 {
     Py_ssize_t nn = t->nnodes, nreal = g->nreal;
     uint32_t root = (uint32_t)GY_GRAPH_ROOT(g);
+    int rc = -1;
     uint32_t *child = gy_alloc_array(nn, sizeof(uint32_t));
     uint32_t *sibling = gy_alloc_array(nn, sizeof(uint32_t));
     uint32_t *active = PyMem_Calloc((size_t)ngroups + 1, sizeof(uint32_t));
     if (child == NULL || sibling == NULL || active == NULL) {
-        PyMem_Free(child);
-        PyMem_Free(sibling);
-        PyMem_Free(active);
         if (!PyErr_Occurred()) {
             PyErr_NoMemory();
         }
-        return -1;
+        goto done;
     }
     memset(count, 0, (size_t)ngroups * sizeof(int64_t));
     memset(size, 0, (size_t)ngroups * sizeof(int64_t));
@@ -583,7 +589,9 @@ gy_domtree_groups(const GyDomTree *t, const GyGraph *g,
         }
     }
     /* Preorder from the root. Entering v: count it if it is a top
-       member; leaving it: it is no longer on the path. */
+       member; leaving it: it is no longer on the path. Invariant: for
+       each group, active holds how many of its members are on the path
+       from the root to v. */
     uint32_t v = root;
     for (;;) {
         uint32_t k = v < nreal ? group_of[v] : NONE;
@@ -602,6 +610,7 @@ gy_domtree_groups(const GyDomTree *t, const GyGraph *g,
                 active[k]--;
             }
             if (v == root) {
+                rc = 0;
                 goto done;
             }
             if (sibling[v] != NONE) {
@@ -615,7 +624,7 @@ done:
     PyMem_Free(child);
     PyMem_Free(sibling);
     PyMem_Free(active);
-    return 0;
+    return rc;
 }
 
 /* ------------------------------------------------------------------ */

@@ -32,8 +32,8 @@ void gy_domtree_fini(GyDomTree *t);
 /* Retained count and size of groups of objects: group k is the objects i
  * with group_of[i] == k (GY_DOM_NONE: in none), and its retained objects
  * are those some member dominates, each counted once. count[k] and
- * size[k] for k < ngroups. O(members log members + n); 8 bytes a node
- * while working. 0, or -1 with MemoryError. */
+ * size[k] for k < ngroups. O(n), 8 bytes a node while working. 0, or -1
+ * with MemoryError. */
 int gy_domtree_groups(const GyDomTree *t, const GyGraph *g,
                       const uint32_t *group_of, Py_ssize_t ngroups,
                       int64_t *count, int64_t *size);

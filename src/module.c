@@ -736,34 +736,45 @@ nodeset_py_retained(PyObject *op, PyObject *by)
     NodeSetObject *self = (NodeSetObject *)op;
     GyDomTree t;
     GyGraph *g = NULL;
-    uint32_t *group_of = NULL;
+    uint32_t *row_of = NULL, *group_of = NULL;
     int64_t *gcount = NULL, *gsize = NULL;
     RetainedRow *rows = NULL;
     PyObject *order = NULL, *counts = NULL, *sizes = NULL, *result = NULL;
-    GyPartition *p = NULL;
     GyNodes *nodes = self->nodes;
     Py_ssize_t nrows = nodes->count, heap_count = 0, heap_size = 0;
     memset(&t, 0, sizeof(t));
-    if (st == NULL || (g = gy_graph_build(st)) == NULL
+    if (st == NULL) {
+        goto done;
+    }
+    if (by != Py_None) {
+        /* First, so that a relation that builds its own graph (Rcs, Via)
+           has freed it before ours is built. Its rows are copied: Python
+           code run later (a __sizeof__) could replace the cached
+           partition. */
+        GyPartition *p = nodeset_partition_rows(self, st, by);
+        if (p == NULL
+            || (row_of = gy_alloc_array(nodes->count + 1,
+                                        sizeof(uint32_t))) == NULL) {
+            goto done;
+        }
+        nrows = p->nrows;
+        if (nodes->count > 0) {
+            memcpy(row_of, p->row_of,
+                   (size_t)nodes->count * sizeof(uint32_t));
+        }
+    }
+    if ((g = gy_graph_build(st)) == NULL
         || gy_nodes_ensure_sizes(st, g->nodes) < 0
         || gy_domtree_build(g, g->nodes->sizes, &t) < 0) {
         goto done;
     }
     heap_count = g->nreal;
     heap_size = g->nodes->total_size;
-    if (by != Py_None) {
-        /* Last, since it may run Python code; none runs after it. */
-        p = nodeset_partition_rows(self, st, by);
-        if (p == NULL) {
-            goto done;
-        }
-        nrows = p->nrows;
-    }
     rows = gy_alloc_array(nrows + 1, sizeof(RetainedRow));
     if (rows == NULL) {
         goto done;
     }
-    if (p == NULL) {
+    if (row_of == NULL) {
         for (Py_ssize_t i = 0; i < nrows; i++) {
             Py_ssize_t id = gy_graph_id(g, nodes->items[i]);
             rows[i].size = id < 0 ? 0 : t.retained[id];
@@ -782,7 +793,7 @@ nodeset_py_retained(PyObject *op, PyObject *by)
         for (Py_ssize_t i = 0; i < nodes->count; i++) {
             Py_ssize_t id = gy_graph_id(g, nodes->items[i]);
             if (id >= 0) {
-                group_of[id] = p->row_of[i];
+                group_of[id] = row_of[i];
             }
         }
         if (gy_domtree_groups(&t, g, group_of, nrows, gcount, gsize) < 0) {
@@ -816,6 +827,7 @@ nodeset_py_retained(PyObject *op, PyObject *by)
 done:
     gy_domtree_fini(&t);
     gy_graph_free(g);
+    PyMem_Free(row_of);
     PyMem_Free(group_of);
     PyMem_Free(gcount);
     PyMem_Free(gsize);
@@ -1302,6 +1314,43 @@ guppy_percent(PyObject *module, PyObject *args)
     return PyLong_FromLong(gy_render_percent(part, whole));
 }
 
+PyDoc_STRVAR(domtree_stats_doc,
+"_domtree_stats($module, /)\n--\n\n"
+"Build the heap's reference graph and its dominator tree and return the\n"
+"tree's shape: a dict of objects, nodes (the root and stack frames\n"
+"too), reached (nodes the root reaches), root_count and root_size (what\n"
+"the root retains) and tree_bytes (what the tree keeps). For benchmarks.");
+
+static PyObject *
+guppy_domtree_stats(PyObject *module, PyObject *unused)
+{
+    (void)unused;
+    GyState *st = PyModule_GetState(module);
+    GyDomTree t;
+    PyObject *r = NULL;
+    memset(&t, 0, sizeof(t));
+    GyGraph *g = gy_graph_build(st);
+    if (g == NULL || gy_nodes_ensure_sizes(st, g->nodes) < 0
+        || gy_domtree_build(g, g->nodes->sizes, &t) < 0) {
+        goto done;
+    }
+    Py_ssize_t reached = 1;   /* the root */
+    uint32_t root = (uint32_t)GY_GRAPH_ROOT(g);
+    for (Py_ssize_t i = 0; i < g->nnodes; i++) {
+        reached += t.idom[i] != GY_DOM_NONE;
+    }
+    r = Py_BuildValue("{s:n,s:n,s:n,s:n,s:L,s:n}", "objects", g->nreal,
+                      "nodes", g->nnodes, "reached", reached, "root_count",
+                      (Py_ssize_t)t.count[root], "root_size",
+                      (long long)t.retained[root], "tree_bytes",
+                      (Py_ssize_t)(g->nnodes * (2 * sizeof(uint32_t)
+                                                + sizeof(int64_t))));
+done:
+    gy_domtree_fini(&t);
+    gy_graph_free(g);
+    return r;
+}
+
 PyDoc_STRVAR(graph_stats_doc,
 "_graph_stats($module, /)\n--\n\n"
 "Build the reference graph of the heap and return its shape: a dict of\n"
@@ -1342,6 +1391,8 @@ guppy_parse_relation(PyObject *module, PyObject *text)
 static PyMethodDef guppy_functions[] = {
     {"parse_relation", guppy_parse_relation, METH_O, parse_relation_doc},
     {"_graph_stats", guppy_graph_stats, METH_NOARGS, graph_stats_doc},
+    {"_domtree_stats", guppy_domtree_stats, METH_NOARGS,
+     domtree_stats_doc},
     {"heap", guppy_heap, METH_NOARGS, heap_doc},
     {"heapu", (PyCFunction)(void (*)(void))guppy_heapu, METH_FASTCALL,
      heapu_doc},

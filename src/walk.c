@@ -54,6 +54,9 @@ typedef struct Walker {
     GyEdgeLog *log;            /* if set, every edge followed is logged */
     struct Tally *tally;       /* if set, the Clodo table is summed */
     GyOwners *owners;
+    /* Marked, but the walk failed before taking its reference (or
+       listing it as hidden): walker_fini must not release it. */
+    PyObject *unowned;
     PyObject **hidden;         /* hidden objects marked, to unmark */
     Py_ssize_t nhidden;
     Py_ssize_t hidden_cap;
@@ -339,6 +342,7 @@ walk_reach(PyObject *op, void *arg)
     }
     uintptr_t f = type_facts(&w->facts, Py_TYPE(op));
     if (f == 0) {
+        w->unowned = op;
         return -1;
     }
     if (f & FACT_HIDDEN) {
@@ -347,6 +351,7 @@ walk_reach(PyObject *op, void *arg)
         if (w->nhidden == w->hidden_cap
             && gy_grow(&w->hidden, &w->hidden_cap, w->nhidden + 1,
                        sizeof(PyObject *)) < 0) {
+            w->unowned = op;
             return -1;
         }
         w->hidden[w->nhidden++] = op;
@@ -621,6 +626,9 @@ walker_fini(Walker *w)
             gy_markset_discard(&w->marks, w->hidden[i]);
         }
         w->nhidden = 0;
+        /* Balances the release of the one object marked without a
+           reference, if any. */
+        Py_XINCREF(w->unowned);
         gy_markset_foreach(&w->marks, walk_release);
     }
     gy_markset_fini(&w->marks);
