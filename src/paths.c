@@ -1,17 +1,27 @@
 /* paths.c -- shortest paths from a source set (default: the root) to the
- * nearest members of a target set, as heapy's x.sp finds them, over the
- * heap's reference graph (graph.c). Knows nothing of printing pages or of
- * the Python objects that show paths (py_paths.c).
+ * nearest members of a target set, as heapy's x.sp finds them. Knows
+ * nothing of printing pages or of the Python objects that show paths
+ * (py_paths.c).
  *
- * The search is heapy's: breadth first from the sources, one level at a
- * time, each node taking the level at which it is first reached, until a
- * level holds any target; only the targets of that level count. The
- * result, a GySPGraph, keeps just the nodes on some shortest path to them
- * (found by walking the reverse edges back one level at a time) and the
- * named edges between consecutive levels, so it is small even when the
- * search read most of the heap. Each edge src -> dst becomes one step per
- * name relate.c gives it (a list holding x twice: [0] and [1]; no name:
- * ".??"), and the number of paths multiplies along them.
+ * The search is heapy's: breadth first from the sources over the live
+ * heap, one level at a time, each node taking the level at which it is
+ * first reached, until a level holds any target; only the targets of that
+ * level count. It follows references exactly as the heap walk does
+ * (walk.c's GyReferents: tp_traverse completed for types, code objects
+ * and dict keys; the profiler's own objects and frames left out), from
+ * the roots as gy_visit_roots gives them: the root's members and every
+ * thread's stack frames, which are nodes of their own (3.11+ frames have
+ * no object). It reads only as many levels as the nearest target needs:
+ * a global costs a few thousand objects, not a walk of the heap.
+ *
+ * Then it goes back up: the targets' parents are the nodes of the level
+ * above with a reference to one of them (that level is traversed again;
+ * no edge was stored on the way down), and so on to the sources. The
+ * result, a GySPGraph, keeps just the nodes on some shortest path, with
+ * strong references, and the named steps between consecutive levels. Each
+ * reference src -> dst becomes one step per name relate.c gives it (a list
+ * holding x twice: [0] and [1]; no name: ".??"), and the number of paths
+ * multiplies along them.
  *
  * Order. Paths are listed depth first: sources in the order set by
  * gy_sp_order_sources (the facade passes heapy's byid order), and each
@@ -27,32 +37,46 @@
  * kept saturated at 2**64 - 1 so that index arithmetic stays exact below
  * it; gy_sp_numpaths recounts with Python ints when something saturated.
  *
- * Cost: the search O(nodes + edges read) with a level (int32) and a queue
- * (uint32) per graph node; the result O(its nodes + their edges), names
- * from one gy_relate per node. Enumeration by index: O(depth x steps per
- * node); the next path: amortised O(1). No recursion anywhere: the graph
- * can be millions deep.
+ * Cost: the search O(objects and references read), twice over (down, then
+ * up), with a visited bitmap (markset.c) and a queue of one word per
+ * object read; the result O(its nodes + their references), names from
+ * one gy_relate per node. Enumeration by index: O(depth x steps per
+ * node); the next path: O(the steps that change). No recursion anywhere:
+ * a path can be millions long. Until the result holds its references, no
+ * Python code runs, so nothing read can be freed.
  */
 #include "paths.h"
 
-#define NO_LEVEL (-1)
-#define BLOCKED (-2)           /* an avoided node: never entered */
+#include "frameobject.h"     /* PyFrame_Check before 3.11 */
+#include "markset.h"
+#include "walk.h"
+
 #define NO_INDEX UINT32_MAX
+
+/* Nodes are handles: an object's address (even), the root (1), or stack
+ * frame k of the search's frame table (3 + 2k, odd). */
+#define ROOT_HANDLE ((uintptr_t)1)
+
+static inline int
+handle_is_object(uintptr_t h)
+{
+    return (h & 1) == 0;
+}
+
+static inline uintptr_t
+frame_handle(Py_ssize_t k)
+{
+    return (uintptr_t)(3 + 2 * k);
+}
+
+static inline Py_ssize_t
+handle_frame(uintptr_t h)
+{
+    return (Py_ssize_t)((h - 3) / 2);
+}
 
 /* ------------------------------------------------------------------ */
 /* Small helpers */
-
-static inline int
-bit_test(const uint64_t *bits, size_t i)
-{
-    return (bits[i >> 6] >> (i & 63)) & 1;
-}
-
-static inline void
-bit_set(uint64_t *bits, size_t i)
-{
-    bits[i >> 6] |= UINT64_C(1) << (i & 63);
-}
 
 static inline uint64_t
 add_sat(uint64_t a, uint64_t b)
@@ -62,34 +86,72 @@ add_sat(uint64_t a, uint64_t b)
 }
 
 static int
-cmp_u64(const void *a, const void *b)
+cmp_handle(const void *a, const void *b)
 {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    uintptr_t x = *(const uintptr_t *)a, y = *(const uintptr_t *)b;
     return x < y ? -1 : x > y;
 }
 
+/* An edge to avoid, by handles. */
+typedef struct AvoidEdge {
+    uintptr_t src, dst;
+} AvoidEdge;
+
 static int
-cmp_u32(const void *a, const void *b)
+cmp_avoid(const void *a, const void *b)
 {
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return x < y ? -1 : x > y;
+    const AvoidEdge *x = a, *y = b;
+    if (x->src != y->src) {
+        return x->src < y->src ? -1 : 1;
+    }
+    return x->dst < y->dst ? -1 : x->dst > y->dst;
 }
 
 /* ------------------------------------------------------------------ */
 /* The builder */
 
-typedef struct Builder {
-    GyGraph *g;
+/* A reference held by the root or a stack frame, with its name. */
+typedef struct VRef {
+    PyObject *obj;             /* borrowed; nothing runs while it is read */
+    GyRootRef label;
+    Py_ssize_t src;            /* -1: the root; else the frame's number */
+} VRef;
+
+typedef struct VFrame {
+    unsigned long thread_id;
+    int frame_no;
+    PyObject *frame_obj;       /* its frame object, if it has one */
+    Py_ssize_t first, nrefs;   /* its references: vrefs[first ..] */
+} VFrame;
+
+typedef struct Builder Builder;
+typedef int (*edgefunc)(Builder *b, uintptr_t u, uintptr_t v);
+
+struct Builder {
+    GyState *st;
     const GySPQuery *q;
-    int32_t *level;            /* per graph node: BFS level, or NO_LEVEL,
-                                  BLOCKED */
-    uint32_t *queue;           /* BFS queue; afterwards graph id -> index
-                                  of the result node, or NO_INDEX */
-    uint64_t *is_target;       /* bitmap over graph nodes */
-    uint64_t *in_result;       /* bitmap over graph nodes */
-    uint64_t *avoid;           /* sorted (src << 32 | dst) graph ids */
-    Py_ssize_t navoid;
-    uint32_t *ids;             /* result node -> graph id */
+    GyReferents refs;
+    /* The roots, read once. */
+    VRef *vrefs;
+    Py_ssize_t nvrefs, vrefs_cap;
+    VFrame *frames;
+    Py_ssize_t nframes, frames_cap;
+    /* The search: every node reached, level by level. */
+    GyMarkSet seen;            /* objects reached, hidden, or avoided */
+    uint8_t *frame_seen;       /* per frame */
+    GyMarkSet targets;
+    uintptr_t *queue;
+    Py_ssize_t nqueue, queue_cap;
+    Py_ssize_t *lstart;        /* level k is queue[lstart[k] .. lstart[k+1]) */
+    Py_ssize_t nlevels, lstart_cap;
+    Py_ssize_t found;          /* targets in the level being made */
+    /* Edges not followed. */
+    GyPtrMap moddicts;         /* module dict -> its module */
+    int nsrule;                /* the module-dict rule is on */
+    AvoidEdge *avoid;          /* sorted */
+    Py_ssize_t navoid, avoid_cap;
+    /* The result: node i is the handle ids[i]; sorted within a level. */
+    uintptr_t *ids;
     Py_ssize_t nids, ids_cap;
     GySPGraph *sp;
     Py_ssize_t steps_cap;
@@ -97,34 +159,200 @@ typedef struct Builder {
                                   are being made, if it is a successor */
     uint8_t *named;            /* that successor got a named step */
     uint32_t cur;              /* the node whose steps are being made */
-} Builder;
+    /* The current expansion (visitproc callbacks get only the Builder). */
+    uintptr_t exp_from;
+    edgefunc exp_edge;
+    /* Going up, and making steps: where the level below starts and ends
+       in ids. */
+    Py_ssize_t below_begin, below_end;
+};
 
+/* The module-dict rule. From the root, a module's dict is entered only
+ * from its module (or from the root itself: i0_sysdict, i0_builtins).
+ * Running code shares its module's globals: a frame's f_globals, a
+ * module-level frame's f_locals, every function's __globals__ refer to
+ * the same dict, and the frames are roots, so without the rule a global
+ * would have a path through whichever frame or local function is nearest
+ * the stack (hp.Root.i0_t<tid>_f0.f_globals['x']), often several. With
+ * it, globals read hp.Root.i0_modules['m'].__dict__['x'], as guppy3
+ * prints them. The modules are those of sys.modules. Searches from other
+ * sources follow every reference; so does a search from the root that
+ * finds nothing with the rule. */
 static inline int
-builder_avoided(const Builder *b, uint32_t u, uint32_t v)
+builder_blocked(const Builder *b, uintptr_t u, uintptr_t v)
 {
+    uintptr_t module;
+    if (b->nsrule && u != ROOT_HANDLE && handle_is_object(v)
+        && gy_ptrmap_get(&b->moddicts, (void *)v, &module) && module != u) {
+        return 1;
+    }
     if (b->navoid == 0) {
         return 0;
     }
-    uint64_t key = ((uint64_t)u << 32) | v;
-    return bsearch(&key, b->avoid, (size_t)b->navoid, sizeof(uint64_t),
-                   cmp_u64) != NULL;
+    AvoidEdge key = {u, v};
+    return bsearch(&key, b->avoid, (size_t)b->navoid, sizeof(AvoidEdge),
+                   cmp_avoid) != NULL;
 }
 
-/* The graph ids a key stands for (at most two: a frame object on a
+static int
+builder_module_dicts(Builder *b)
+{
+    PyObject *modules = PyImport_GetModuleDict();   /* borrowed */
+    Py_ssize_t pos = 0;
+    PyObject *key, *value;
+    if (modules == NULL || !PyDict_Check(modules)) {
+        return 0;
+    }
+    while (PyDict_Next(modules, &pos, &key, &value)) {
+        if (!PyModule_Check(value)) {
+            continue;
+        }
+        PyObject *d = PyModule_GetDict(value);      /* borrowed */
+        if (d != NULL
+            && gy_ptrmap_set(&b->moddicts, d, (uintptr_t)value) < 0) {
+            return -1;
+        }
+    }
+    b->nsrule = b->moddicts.used > 0;
+    return 0;
+}
+
+/* gy_rootproc: a reference of the root or of a stack frame. */
+static int
+builder_root_ref(PyObject *obj, const GyRootRef *ref, void *arg)
+{
+    Builder *b = arg;
+    Py_ssize_t src = -1;
+    if (ref->in_frame) {
+        VFrame *last = b->nframes ? &b->frames[b->nframes - 1] : NULL;
+        if (last == NULL || last->thread_id != ref->thread_id
+            || last->frame_no != ref->frame_no) {
+            if (b->nframes == b->frames_cap
+                && gy_grow(&b->frames, &b->frames_cap, b->nframes + 1,
+                           sizeof(VFrame)) < 0) {
+                return -1;
+            }
+            last = &b->frames[b->nframes++];
+            last->thread_id = ref->thread_id;
+            last->frame_no = ref->frame_no;
+            last->frame_obj = NULL;
+            last->first = b->nvrefs;
+            last->nrefs = 0;
+        }
+        last->nrefs++;
+        src = b->nframes - 1;
+        if (ref->member != NULL && strcmp(ref->member, "frame") == 0) {
+            last->frame_obj = obj;
+        }
+    }
+    if (b->nvrefs == b->vrefs_cap
+        && gy_grow(&b->vrefs, &b->vrefs_cap, b->nvrefs + 1,
+                   sizeof(VRef)) < 0) {
+        return -1;
+    }
+    VRef *r = &b->vrefs[b->nvrefs++];
+    r->obj = obj;
+    r->label = *ref;
+    r->src = src;
+    return 0;
+}
+
+static int
+builder_own_frame(PyObject *globals, void *arg)
+{
+    Builder *b = arg;
+    return gy_own_globals(b->st, globals);
+}
+
+/* The name of the root's reference to frame k. */
+static GyRootRef
+builder_frame_label(const Builder *b, Py_ssize_t k)
+{
+    GyRootRef r = {NULL, b->frames[k].thread_id, b->frames[k].frame_no, -1,
+                   NULL, 1};
+    return r;
+}
+
+/* The stack frame whose frame object op is, or -1 (3.11+: a running
+ * frame's object does not traverse what the frame holds; paths from it
+ * show those references all the same, as guppy3's do). */
+static Py_ssize_t
+builder_frame_of(const Builder *b, PyObject *op)
+{
+    if (b->nframes == 0 || !PyFrame_Check(op)) {
+        return -1;
+    }
+    for (Py_ssize_t k = 0; k < b->nframes; k++) {
+        if (b->frames[k].frame_obj == op) {
+            return k;
+        }
+    }
+    return -1;
+}
+
+/* visitproc over an object's references. */
+static int
+builder_expand_visit(PyObject *v, void *arg)
+{
+    Builder *b = arg;
+    return b->exp_edge(b, b->exp_from, (uintptr_t)v);
+}
+
+/* Call edge(b, u, v) for each reference u holds, as the walk follows
+ * them; the first nonzero result stops and is returned (-1: error). */
+static int
+builder_expand(Builder *b, uintptr_t u, edgefunc edge)
+{
+    int rc;
+    Py_ssize_t src;
+    if (handle_is_object(u)) {
+        b->exp_from = u;
+        b->exp_edge = edge;
+        rc = gy_referents_visit(&b->refs, (PyObject *)u,
+                                builder_expand_visit, b);
+        if (rc < 0 && !PyErr_Occurred()) {
+            PyErr_SetString(PyExc_RuntimeError,
+                            "shortest paths: a tp_traverse failed");
+        }
+        if (rc != 0 || (src = builder_frame_of(b, (PyObject *)u)) < 0) {
+            return rc;
+        }
+        /* and the references of the stack frame it is (not itself) */
+    }
+    else {
+        src = u == ROOT_HANDLE ? -1 : handle_frame(u);
+    }
+    /* A frame's references are consecutive; the root's are not. */
+    Py_ssize_t first = src < 0 ? 0 : b->frames[src].first;
+    Py_ssize_t end = src < 0 ? b->nvrefs : first + b->frames[src].nrefs;
+    for (Py_ssize_t i = first; i < end; i++) {
+        if (b->vrefs[i].src == src && (uintptr_t)b->vrefs[i].obj != u
+            && (rc = edge(b, u, (uintptr_t)b->vrefs[i].obj)) != 0) {
+            return rc;
+        }
+    }
+    for (Py_ssize_t k = 0; u == ROOT_HANDLE && k < b->nframes; k++) {
+        if ((rc = edge(b, u, frame_handle(k))) != 0) {
+            return rc;
+        }
+    }
+    return 0;
+}
+
+/* The handles a key stands for (at most two: a frame object on a
  * thread's stack is both an object and that stack frame). */
 static int
-builder_key_ids(const Builder *b, const GySPKey *key, uint32_t ids[2])
+builder_key_handles(const Builder *b, const GySPKey *key, uintptr_t h[2])
 {
-    GyGraph *g = b->g;
     switch (key->kind) {
     case GY_SPN_ROOT:
-        ids[0] = (uint32_t)GY_GRAPH_ROOT(g);
+        h[0] = ROOT_HANDLE;
         return 1;
     case GY_SPN_FRAME:
-        for (Py_ssize_t k = 0; k < g->nframes; k++) {
-            if (g->frames[k].thread_id == key->thread_id
-                && g->frames[k].frame_no == key->frame_no) {
-                ids[0] = (uint32_t)(g->nreal + 1 + k);
+        for (Py_ssize_t k = 0; k < b->nframes; k++) {
+            if (b->frames[k].thread_id == key->thread_id
+                && b->frames[k].frame_no == key->frame_no) {
+                h[0] = frame_handle(k);
                 return 1;
             }
         }
@@ -133,28 +361,14 @@ builder_key_ids(const Builder *b, const GySPKey *key, uint32_t ids[2])
         break;
     }
     if (key->obj == b->q->root_obj) {
-        ids[0] = (uint32_t)GY_GRAPH_ROOT(g);
+        h[0] = ROOT_HANDLE;
         return 1;
     }
-    Py_ssize_t id = gy_graph_id(g, key->obj);
-    if (id < 0) {
-        return 0;
-    }
     int n = 0;
-    ids[n++] = (uint32_t)id;
-    if (PyFrame_Check(key->obj)) {
-        /* The stack frame whose "frame" edge leads to this object. */
-        uint32_t base = g->out_start[g->nreal];
-        for (Py_ssize_t f = g->nreal + 1; f < g->nnodes && n < 2; f++) {
-            for (uint32_t e = g->out_start[f]; e < g->out_start[f + 1];
-                 e++) {
-                const char *m = g->vlabels[e - base].member;
-                if (g->out[e] == (uint32_t)id && m != NULL
-                    && strcmp(m, "frame") == 0) {
-                    ids[n++] = (uint32_t)f;
-                    break;
-                }
-            }
+    h[n++] = (uintptr_t)key->obj;
+    for (Py_ssize_t k = 0; k < b->nframes && n < 2; k++) {
+        if (b->frames[k].frame_obj == key->obj) {
+            h[n++] = frame_handle(k);
         }
     }
     return n;
@@ -164,231 +378,290 @@ static int
 builder_avoid_edges(Builder *b)
 {
     const GySPQuery *q = b->q;
-    if (q->navoid_edges == 0) {
-        return 0;
-    }
-    if (q->navoid_edges > PY_SSIZE_T_MAX / 4) {
-        PyErr_NoMemory();
-        return -1;
-    }
-    b->avoid = gy_alloc_array(q->navoid_edges * 4, sizeof(uint64_t));
-    if (b->avoid == NULL) {
-        return -1;
-    }
     for (Py_ssize_t i = 0; i < q->navoid_edges; i++) {
-        uint32_t s[2], d[2];
-        int ns = builder_key_ids(b, &q->avoid_edges[2 * i], s);
-        int nd = builder_key_ids(b, &q->avoid_edges[2 * i + 1], d);
+        uintptr_t s[2], d[2];
+        int ns = builder_key_handles(b, &q->avoid_edges[2 * i], s);
+        int nd = builder_key_handles(b, &q->avoid_edges[2 * i + 1], d);
         for (int x = 0; x < ns; x++) {
             for (int y = 0; y < nd; y++) {
-                b->avoid[b->navoid++] = ((uint64_t)s[x] << 32) | d[y];
+                if (b->navoid == b->avoid_cap
+                    && gy_grow(&b->avoid, &b->avoid_cap, b->navoid + 1,
+                               sizeof(AvoidEdge)) < 0) {
+                    return -1;
+                }
+                b->avoid[b->navoid].src = s[x];
+                b->avoid[b->navoid].dst = d[y];
+                b->navoid++;
             }
         }
     }
     if (b->navoid > 1) {
-        qsort(b->avoid, (size_t)b->navoid, sizeof(uint64_t), cmp_u64);
+        qsort(b->avoid, (size_t)b->navoid, sizeof(AvoidEdge), cmp_avoid);
     }
     return 0;
 }
 
-/* Graph id of a member of a query set: the root for hp.Root, -1 if the
- * object is not in the graph (the profiler's own, or not reachable). */
-static Py_ssize_t
-builder_member_id(const Builder *b, PyObject *op)
+/* ------------------------------------------------------------------ */
+/* Down: the search */
+
+static int
+builder_push(Builder *b, uintptr_t h)
 {
-    if (op == b->q->root_obj) {
-        return GY_GRAPH_ROOT(b->g);
+    if (b->nqueue == b->queue_cap
+        && gy_grow(&b->queue, &b->queue_cap, b->nqueue + 1,
+                   sizeof(uintptr_t)) < 0) {
+        return -1;
     }
-    return gy_graph_id(b->g, op);
+    b->queue[b->nqueue++] = h;
+    return 0;
+}
+
+static int
+builder_level_mark(Builder *b)
+{
+    if (b->nlevels + 1 >= b->lstart_cap
+        && gy_grow(&b->lstart, &b->lstart_cap, b->nlevels + 2,
+                   sizeof(Py_ssize_t)) < 0) {
+        return -1;
+    }
+    b->lstart[++b->nlevels] = b->nqueue;
+    return 0;
+}
+
+/* edgefunc of the search: reach v from u. */
+static int
+search_edge(Builder *b, uintptr_t u, uintptr_t v)
+{
+    if (!handle_is_object(v)) {
+        Py_ssize_t k = handle_frame(v);
+        if (b->frame_seen[k] || builder_blocked(b, u, v)) {
+            return 0;
+        }
+        b->frame_seen[k] = 1;
+        return builder_push(b, v);
+    }
+    int added = gy_markset_add(&b->seen, (void *)v);
+    if (added <= 0) {
+        return added;
+    }
+    if (builder_blocked(b, u, v)) {
+        /* Not through this edge; maybe through another. */
+        gy_markset_discard(&b->seen, (void *)v);
+        return 0;
+    }
+    int kind = gy_referents_kind(&b->refs, (PyObject *)v);
+    if (kind < 0) {
+        return -1;
+    }
+    if (kind == GY_REF_HIDDEN) {
+        return 0;              /* stays marked: never entered */
+    }
+    b->found += gy_markset_contains(&b->targets, (void *)v);
+    return builder_push(b, v);
+}
+
+static void
+builder_search_fini(Builder *b)
+{
+    gy_markset_fini(&b->seen);
+    PyMem_Free(b->frame_seen);
+    PyMem_Free(b->queue);
+    PyMem_Free(b->lstart);
+    b->frame_seen = NULL;
+    b->queue = NULL;
+    b->lstart = NULL;
+    b->nqueue = b->queue_cap = b->nlevels = b->lstart_cap = 0;
 }
 
 /* Breadth first from the sources until a level holds a target. Returns
  * the depth of that level (>= 1), 0 if no target is reachable, -1 on
- * error. The queue holds each level's nodes in turn; *last_start is where
- * the last level begins, *last_end where it ends. */
+ * error. Levels 0 .. depth are left in queue and lstart. */
 static Py_ssize_t
-builder_search(Builder *b, Py_ssize_t *last_start, Py_ssize_t *last_end)
+builder_search(Builder *b)
 {
-    GyGraph *g = b->g;
     const GySPQuery *q = b->q;
-    Py_ssize_t n = g->nnodes;
-    size_t nwords = (size_t)(n + 63) / 64 + 1;
-    b->level = gy_alloc_array(n + 1, sizeof(int32_t));
-    b->queue = gy_alloc_array(n + 1, sizeof(uint32_t));
-    b->is_target = PyMem_Calloc(nwords, sizeof(uint64_t));
-    if (b->level == NULL || b->queue == NULL || b->is_target == NULL) {
+    int any_target = 0;
+    if (gy_markset_init(&b->seen) < 0) {
+        return -1;
+    }
+    b->frame_seen = PyMem_Calloc((size_t)b->nframes + 1, 1);
+    b->lstart_cap = 16;
+    b->lstart = gy_alloc_array(b->lstart_cap, sizeof(Py_ssize_t));
+    if (b->frame_seen == NULL || b->lstart == NULL) {
         PyErr_NoMemory();
         return -1;
     }
-    for (Py_ssize_t i = 0; i < n; i++) {
-        b->level[i] = NO_LEVEL;
-    }
-    int any_target = 0;
-    for (Py_ssize_t k = 0; k < q->targets->count; k++) {
-        Py_ssize_t id = builder_member_id(b, q->targets->items[k]);
-        if (id >= 0) {
-            bit_set(b->is_target, (size_t)id);
-            any_target = 1;
-        }
-    }
+    b->lstart[0] = 0;
+    b->nlevels = 0;
+    int root_avoided = 0;
     for (Py_ssize_t k = 0; q->avoid_nodes && k < q->avoid_nodes->count;
          k++) {
-        Py_ssize_t id = builder_member_id(b, q->avoid_nodes->items[k]);
-        if (id >= 0) {
-            b->level[id] = BLOCKED;
+        PyObject *op = q->avoid_nodes->items[k];
+        if (op == q->root_obj) {
+            root_avoided = 1;
+        }
+        else if (gy_markset_add(&b->seen, op) < 0) {
+            return -1;
         }
     }
-    Py_ssize_t tail = 0;
     if (q->sources == NULL) {
-        Py_ssize_t root = GY_GRAPH_ROOT(g);
-        if (b->level[root] == NO_LEVEL) {
-            b->level[root] = 0;
-            b->queue[tail++] = (uint32_t)root;
+        if (!root_avoided && builder_push(b, ROOT_HANDLE) < 0) {
+            return -1;
         }
     }
-    else {
-        for (Py_ssize_t k = 0; k < q->sources->count; k++) {
-            Py_ssize_t id = builder_member_id(b, q->sources->items[k]);
-            if (id >= 0 && b->level[id] == NO_LEVEL) {
-                b->level[id] = 0;
-                b->queue[tail++] = (uint32_t)id;
+    for (Py_ssize_t k = 0; q->sources && k < q->sources->count; k++) {
+        PyObject *op = q->sources->items[k];
+        int added;
+        if (op == q->root_obj) {
+            added = !root_avoided;
+            root_avoided = 1;          /* once */
+            if (added && builder_push(b, ROOT_HANDLE) < 0) {
+                return -1;
             }
+            continue;
+        }
+        added = gy_markset_add(&b->seen, op);
+        if (added < 0 || (added && builder_push(b, (uintptr_t)op) < 0)) {
+            return -1;
+        }
+    }
+    if (builder_level_mark(b) < 0) {
+        return -1;
+    }
+    for (Py_ssize_t k = 0; k < q->targets->count; k++) {
+        if (q->targets->items[k] != q->root_obj) {
+            any_target = 1;
         }
     }
     if (!any_target) {
         return 0;
     }
-    /* Invariant: queue[head .. level_end) is level `depth`, every node of
-       a lower level has been expanded, and queue[level_end .. tail) is
-       what level depth + 1 has so far. Sources are never targets: level
-       0 is not tested, as in heapy. */
-    Py_ssize_t head = 0;
-    int32_t depth = 0;
-    while (head < tail) {
-        Py_ssize_t level_end = tail;
-        Py_ssize_t found = 0;
-        for (; head < level_end; head++) {
-            uint32_t u = b->queue[head];
-            for (uint32_t e = g->out_start[u]; e < g->out_start[u + 1];
-                 e++) {
-                uint32_t v = g->out[e];
-                if (b->level[v] != NO_LEVEL || builder_avoided(b, u, v)) {
-                    continue;
-                }
-                b->level[v] = depth + 1;
-                b->queue[tail++] = v;
-                found += bit_test(b->is_target, v);
+    /* Invariant: queue[lstart[d] .. lstart[d + 1]) is level d, and every
+       node of a lower level has been expanded. Sources are never targets:
+       level 0 is not tested, as in heapy. */
+    for (Py_ssize_t d = 0;; d++) {
+        Py_ssize_t begin = b->lstart[d], end = b->lstart[d + 1];
+        if (begin == end) {
+            return 0;
+        }
+        b->found = 0;
+        for (Py_ssize_t i = begin; i < end; i++) {
+            if (builder_expand(b, b->queue[i], search_edge) < 0) {
+                return -1;
             }
         }
-        depth++;
-        if (found) {
-            *last_start = level_end;
-            *last_end = tail;
-            return depth;
+        if (builder_level_mark(b) < 0) {
+            return -1;
+        }
+        if (b->found) {
+            return d + 1;
         }
     }
-    return 0;
 }
 
+/* ------------------------------------------------------------------ */
+/* Up: the nodes on shortest paths */
+
 static int
-builder_push_id(Builder *b, uint32_t id)
+builder_push_id(Builder *b, uintptr_t h)
 {
     if (b->nids == b->ids_cap
-        && gy_grow(&b->ids, &b->ids_cap, b->nids + 1, sizeof(uint32_t)) < 0) {
+        && gy_grow(&b->ids, &b->ids_cap, b->nids + 1, sizeof(uintptr_t)) < 0) {
         return -1;
     }
-    b->ids[b->nids++] = id;
+    b->ids[b->nids++] = h;
     return 0;
 }
 
-/* The nodes on shortest paths: the targets of the last level, then level
- * by level back to the sources, each node a predecessor (by a reverse
- * edge) of a node already kept. Leaves them in ids, level by level from
- * the sources, in graph id order within a level, and lays out the result's
- * nodes. */
-static int
-builder_prune(Builder *b, uint32_t depth, Py_ssize_t last_start,
-              Py_ssize_t last_end)
+/* The position of h among ids[begin .. end) (sorted), or -1. */
+static Py_ssize_t
+builder_find(const Builder *b, Py_ssize_t begin, Py_ssize_t end,
+             uintptr_t h)
 {
-    GyGraph *g = b->g;
-    size_t nwords = (size_t)(g->nnodes + 63) / 64 + 1;
-    b->in_result = PyMem_Calloc(nwords, sizeof(uint64_t));
-    uint32_t *seg = gy_alloc_array((Py_ssize_t)depth + 2, sizeof(uint32_t));
-    if (b->in_result == NULL || seg == NULL) {
-        PyMem_Free(seg);
-        PyErr_NoMemory();
+    const uintptr_t *p = bsearch(&h, b->ids + begin, (size_t)(end - begin),
+                                 sizeof(uintptr_t), cmp_handle);
+    return p ? p - b->ids : -1;
+}
+
+/* edgefunc going up: 1 (stop) if v is a kept node of the level below. */
+static int
+prune_edge(Builder *b, uintptr_t u, uintptr_t v)
+{
+    return builder_find(b, b->below_begin, b->below_end, v) >= 0
+           && !builder_blocked(b, u, v);
+}
+
+/* The result's nodes: the targets of the last level, then level by level
+ * up to the sources, each node one with a reference to a node already
+ * kept; sorted by handle within a level. Then laid out from the sources
+ * down, holding references to the objects. */
+static int
+builder_prune(Builder *b, Py_ssize_t depth)
+{
+    Py_ssize_t *seg = gy_alloc_array(depth + 2, sizeof(Py_ssize_t));
+    uintptr_t *order = NULL;
+    if (seg == NULL) {
         return -1;
     }
-    /* seg[k] is where level depth - k starts in ids (ids hold the last
-       level first while pruning). */
+    /* seg[j] is where level depth - j starts in ids while going up. */
     seg[0] = 0;
-    for (Py_ssize_t i = last_start; i < last_end; i++) {
-        uint32_t t = b->queue[i];
-        if (bit_test(b->is_target, t)) {
-            bit_set(b->in_result, t);
-            if (builder_push_id(b, t) < 0) {
+    for (Py_ssize_t i = b->lstart[depth]; i < b->lstart[depth + 1]; i++) {
+        uintptr_t h = b->queue[i];
+        if (handle_is_object(h)
+            && gy_markset_contains(&b->targets, (void *)h)
+            && builder_push_id(b, h) < 0) {
+            goto error;
+        }
+    }
+    qsort(b->ids, (size_t)b->nids, sizeof(uintptr_t), cmp_handle);
+    seg[1] = b->nids;
+    for (Py_ssize_t k = depth - 1; k >= 0; k--) {
+        Py_ssize_t j = depth - k;
+        b->below_begin = seg[j - 1];
+        b->below_end = seg[j];
+        for (Py_ssize_t i = b->lstart[k]; i < b->lstart[k + 1]; i++) {
+            int rc = builder_expand(b, b->queue[i], prune_edge);
+            if (rc < 0 || (rc > 0 && builder_push_id(b, b->queue[i]) < 0)) {
                 goto error;
             }
         }
+        qsort(b->ids + seg[j], (size_t)(b->nids - seg[j]), sizeof(uintptr_t),
+              cmp_handle);
+        seg[j + 1] = b->nids;
     }
-    qsort(b->ids, (size_t)b->nids, sizeof(uint32_t), cmp_u32);
-    for (uint32_t k = depth; k > 0; k--) {
-        Py_ssize_t begin = seg[depth - k], end = b->nids;
-        seg[depth - k + 1] = (uint32_t)end;
-        for (Py_ssize_t i = begin; i < end; i++) {
-            uint32_t t = b->ids[i];
-            for (uint32_t e = g->in_start[t]; e < g->in_start[t + 1]; e++) {
-                uint32_t u = g->in[e];
-                if (b->level[u] != (int32_t)(k - 1)
-                    || bit_test(b->in_result, u)
-                    || builder_avoided(b, u, t)) {
-                    continue;
-                }
-                bit_set(b->in_result, u);
-                if (builder_push_id(b, u) < 0) {
-                    goto error;
-                }
-            }
-        }
-        qsort(b->ids + end, (size_t)(b->nids - end), sizeof(uint32_t),
-              cmp_u32);
-    }
-    seg[depth + 1] = (uint32_t)b->nids;
 
-    /* Lay the nodes out from the sources on. */
     GySPGraph *sp = b->sp;
-    sp->nnodes = b->nids;
-    sp->nlevels = depth + 1;
     sp->nodes = PyMem_Calloc((size_t)b->nids + 1, sizeof(GySPNode));
-    sp->level_start = gy_alloc_array((Py_ssize_t)depth + 2,
-                                     sizeof(uint32_t));
-    uint32_t *order = gy_alloc_array(b->nids + 1, sizeof(uint32_t));
+    sp->level_start = gy_alloc_array(depth + 2, sizeof(uint32_t));
+    order = gy_alloc_array(b->nids + 1, sizeof(uintptr_t));
     if (sp->nodes == NULL || sp->level_start == NULL || order == NULL) {
-        PyMem_Free(order);
         PyErr_NoMemory();
         goto error;
     }
+    /* Only now: gy_sp_free reads nnodes entries of nodes. */
+    sp->nnodes = b->nids;
+    sp->nlevels = (uint32_t)depth + 1;
     Py_ssize_t at = 0;
-    for (uint32_t k = 0; k <= depth; k++) {
+    for (Py_ssize_t k = 0; k <= depth; k++) {
         sp->level_start[k] = (uint32_t)at;
-        for (uint32_t i = seg[depth - k]; i < seg[depth - k + 1]; i++) {
-            uint32_t id = b->ids[i];
+        for (Py_ssize_t i = seg[depth - k]; i < seg[depth - k + 1]; i++) {
+            uintptr_t h = b->ids[i];
             GySPNode *node = &sp->nodes[at];
-            node->level = k;
-            if (id < (uint32_t)g->nreal) {
+            node->level = (uint32_t)k;
+            if (handle_is_object(h)) {
                 node->key.kind = GY_SPN_OBJECT;
-                node->key.obj = Py_NewRef(g->nodes->items[id]);
+                node->key.obj = Py_NewRef((PyObject *)h);
             }
-            else if (id == (uint32_t)GY_GRAPH_ROOT(g)) {
+            else if (h == ROOT_HANDLE) {
                 node->key.kind = GY_SPN_ROOT;
             }
             else {
-                const GyGraphFrame *f = &g->frames[id - g->nreal - 1];
+                const VFrame *f = &b->frames[handle_frame(h)];
                 node->key.kind = GY_SPN_FRAME;
                 node->key.thread_id = f->thread_id;
                 node->key.frame_no = f->frame_no;
             }
-            order[at++] = id;
+            order[at++] = h;
         }
     }
     sp->level_start[depth + 1] = (uint32_t)at;
@@ -399,10 +672,10 @@ builder_prune(Builder *b, uint32_t depth, Py_ssize_t last_start,
     return 0;
 
 error:
+    PyMem_Free(order);
     PyMem_Free(seg);
     return -1;
 }
-
 /* ------------------------------------------------------------------ */
 /* Steps */
 
@@ -425,6 +698,7 @@ builder_new_step(Builder *b, int kind, uint32_t dst)
     s->dst = dst;
     s->root.slot = -1;
     s->root.frame_no = -1;
+    b->named[dst] = 1;
     return s;
 }
 
@@ -441,67 +715,112 @@ builder_rel_step(Builder *b, const GyRel *rel, uint32_t dst)
     s->index = rel->index;
     if (rel->kind == GY_REL_ROOT) {
         s->root = *rel->root;
-        s->root.code = NULL;
-        /* Root steps sort by their text: make it now. */
-        s->text = gy_rel_str(rel);
-        if (s->text == NULL) {
-            return -1;
-        }
+        s->root.code = NULL;   /* borrowed; not needed to name a root */
     }
-    b->named[dst] = 1;
     return 0;
 }
 
-/* The result node a referent of the current node is, if it is one of its
- * successors; else NO_INDEX. */
-static inline uint32_t
-builder_successor(const Builder *b, Py_ssize_t id)
+/* Root steps sort by their text: made once every step is, since making a
+ * str may run the collector, and the roots' labels are borrowed. */
+static int
+builder_root_texts(Builder *b)
 {
-    if (id < 0) {
-        return NO_INDEX;
+    GySPGraph *sp = b->sp;
+    for (Py_ssize_t i = 0; i < sp->nsteps; i++) {
+        GySPStep *s = &sp->steps[i];
+        if (s->kind == GY_REL_ROOT) {
+            GyRel rel = {GY_REL_ROOT, NULL, NULL, 0, &s->root};
+            s->text = gy_rel_str(&rel);
+            if (s->text == NULL) {
+                return -1;
+            }
+        }
     }
-    uint32_t j = b->queue[id];
-    if (j == NO_INDEX || b->stamp[j] != b->cur + 1) {
-        return NO_INDEX;
-    }
-    return j;
+    return 0;
 }
 
-/* gy_relproc: keep the names of edges to successors. */
+/* The result node v is if it is a successor of the current node (marked
+ * by step_mark_edge), else NO_INDEX. */
+static inline uint32_t
+builder_successor(const Builder *b, uintptr_t v)
+{
+    Py_ssize_t j = builder_find(b, b->below_begin, b->below_end, v);
+    if (j < 0 || b->stamp[j] != b->cur + 1) {
+        return NO_INDEX;
+    }
+    return (uint32_t)j;
+}
+
+/* edgefunc: mark v if it is a node of the level below, reached by an
+ * edge the search follows. */
 static int
-builder_relate_visit(const GyRel *rel, PyObject *dst, void *arg)
+step_mark_edge(Builder *b, uintptr_t u, uintptr_t v)
+{
+    Py_ssize_t j = builder_find(b, b->below_begin, b->below_end, v);
+    if (j >= 0 && b->stamp[j] != b->cur + 1 && !builder_blocked(b, u, v)) {
+        b->stamp[j] = b->cur + 1;
+        b->named[j] = 0;
+    }
+    return 0;
+}
+
+/* edgefunc: one ".??" step to each successor nothing named. */
+static int
+step_unnamed_edge(Builder *b, uintptr_t u, uintptr_t v)
+{
+    (void)u;
+    uint32_t j = builder_successor(b, v);
+    if (j != NO_INDEX && !b->named[j]
+        && builder_new_step(b, GY_STEP_NONE, j) == NULL) {
+        return -1;
+    }
+    return 0;
+}
+
+/* gy_relproc: keep the names of references to successors. */
+static int
+step_relate_visit(const GyRel *rel, PyObject *dst, void *arg)
 {
     Builder *b = arg;
-    uint32_t j = builder_successor(b, gy_graph_id(b->g, dst));
+    uint32_t j = builder_successor(b, (uintptr_t)dst);
     if (j == NO_INDEX) {
         return 0;
     }
     return builder_rel_step(b, rel, j) < 0 ? -1 : 0;
 }
 
-/* Steps out of the root or a stack frame: their edges' recorded names. */
+/* Steps out of the root or stack frame src (-1: the root), or out of that
+ * frame's frame object u: the references' recorded names. */
 static int
-builder_virtual_steps(Builder *b, uint32_t u)
+builder_virtual_steps(Builder *b, uintptr_t u, Py_ssize_t src)
 {
-    GyGraph *g = b->g;
-    uint32_t base = g->out_start[g->nreal];
-    for (uint32_t e = g->out_start[u]; e < g->out_start[u + 1]; e++) {
-        uint32_t j = builder_successor(b, g->out[e]);
-        if (j == NO_INDEX) {
+    Py_ssize_t first = src < 0 ? 0 : b->frames[src].first;
+    Py_ssize_t end = src < 0 ? b->nvrefs : first + b->frames[src].nrefs;
+    GyRel rel;
+    for (Py_ssize_t i = first; i < end; i++) {
+        const VRef *r = &b->vrefs[i];
+        uint32_t j;
+        if (r->src != src
+            || (j = builder_successor(b, (uintptr_t)r->obj)) == NO_INDEX) {
             continue;
         }
-        const GyRootRef *ref = &g->vlabels[e - base];
-        GyRel rel;
-        if (ref->in_frame && ref->member != NULL
-            && strcmp(ref->member, "frame") == 0) {
+        if (r->label.in_frame && r->label.member != NULL
+            && strcmp(r->label.member, "frame") == 0) {
             /* hp.Root.i0_t<tid>_f<n> is that frame object already. */
             if (builder_new_step(b, GY_STEP_IDENTITY, j) == NULL) {
                 return -1;
             }
-            b->named[j] = 1;
         }
-        else if (gy_relate_rootref(ref, &rel)
+        else if (gy_relate_rootref(&r->label, &rel)
                  && builder_rel_step(b, &rel, j) < 0) {
+            return -1;
+        }
+    }
+    for (Py_ssize_t k = 0; u == ROOT_HANDLE && k < b->nframes; k++) {
+        uint32_t j = builder_successor(b, frame_handle(k));
+        GyRootRef label = builder_frame_label(b, k);
+        if (j != NO_INDEX && gy_relate_rootref(&label, &rel)
+            && builder_rel_step(b, &rel, j) < 0) {
             return -1;
         }
     }
@@ -511,20 +830,12 @@ builder_virtual_steps(Builder *b, uint32_t u)
 static int
 builder_steps(Builder *b)
 {
-    GyGraph *g = b->g;
     GySPGraph *sp = b->sp;
     GyRelater relater;
     if (gy_relater_init(&relater) < 0) {
         return -1;
     }
     int rc = -1;
-    /* queue becomes graph id -> result node. */
-    for (Py_ssize_t i = 0; i < g->nnodes; i++) {
-        b->queue[i] = NO_INDEX;
-    }
-    for (Py_ssize_t i = 0; i < sp->nnodes; i++) {
-        b->queue[b->ids[i]] = (uint32_t)i;
-    }
     b->stamp = PyMem_Calloc((size_t)sp->nnodes + 1, sizeof(uint32_t));
     b->named = PyMem_Calloc((size_t)sp->nnodes + 1, 1);
     if (b->stamp == NULL || b->named == NULL) {
@@ -533,48 +844,37 @@ builder_steps(Builder *b)
     }
     uint32_t last = sp->level_start[sp->nlevels - 1];
     for (uint32_t i = 0; i < last; i++) {
-        GySPNode *node = &sp->nodes[i];
-        uint32_t u = b->ids[i];
+        uintptr_t u = b->ids[i];
+        uint32_t level = sp->nodes[i].level;
         b->cur = i;
-        node->first_step = (uint32_t)sp->nsteps;
-        /* Mark the successors: result nodes one level down that an edge
-           not avoided leads to. */
-        for (uint32_t e = g->out_start[u]; e < g->out_start[u + 1]; e++) {
-            uint32_t v = g->out[e];
-            uint32_t j = b->queue[v];
-            if (j == NO_INDEX || sp->nodes[j].level != node->level + 1
-                || b->stamp[j] == i + 1 || builder_avoided(b, u, v)) {
-                continue;
-            }
-            b->stamp[j] = i + 1;
-            b->named[j] = 0;
+        b->below_begin = sp->level_start[level + 1];
+        b->below_end = sp->level_start[level + 2];
+        sp->nodes[i].first_step = (uint32_t)sp->nsteps;
+        if (builder_expand(b, u, step_mark_edge) < 0) {
+            goto done;
         }
         int r;
-        if (node->key.kind == GY_SPN_OBJECT) {
-            r = gy_relate(&relater, node->key.obj, builder_relate_visit, b);
-        }
-        else {
-            r = builder_virtual_steps(b, u);
-        }
-        if (r != 0) {
-            if (!PyErr_Occurred()) {
+        Py_ssize_t frame;
+        if (handle_is_object(u)) {
+            r = gy_relate(&relater, (PyObject *)u, step_relate_visit, b);
+            if (r != 0 && !PyErr_Occurred()) {
                 PyErr_SetString(PyExc_SystemError,
                                 "naming references failed");
             }
-            goto done;
-        }
-        /* Successors nothing names: one ".??" step each. */
-        for (uint32_t e = g->out_start[u]; e < g->out_start[u + 1]; e++) {
-            uint32_t j = builder_successor(b, g->out[e]);
-            if (j != NO_INDEX && !b->named[j]) {
-                if (builder_new_step(b, GY_STEP_NONE, j) == NULL) {
-                    goto done;
-                }
-                b->named[j] = 1;
+            frame = builder_frame_of(b, (PyObject *)u);
+            if (r == 0 && frame >= 0) {
+                r = builder_virtual_steps(b, u, frame);
             }
         }
-        node = &sp->nodes[i];
-        node->nsteps = (uint32_t)(sp->nsteps - node->first_step);
+        else {
+            r = builder_virtual_steps(b, u, u == ROOT_HANDLE
+                                               ? -1 : handle_frame(u));
+        }
+        if (r != 0 || builder_expand(b, u, step_unnamed_edge) < 0) {
+            goto done;
+        }
+        sp->nodes[i].nsteps = (uint32_t)(sp->nsteps
+                                         - sp->nodes[i].first_step);
     }
     rc = 0;
 done:
@@ -692,16 +992,16 @@ step_less(const GySPStep *a, const GySPStep *b)
 }
 
 typedef int (*step_lessfunc)(const GySPStep *a, const GySPStep *b,
-                             const uint32_t *ids);
+                             const uintptr_t *ids);
 
 static int
-by_target(const GySPStep *a, const GySPStep *b, const uint32_t *ids)
+by_target(const GySPStep *a, const GySPStep *b, const uintptr_t *ids)
 {
     return ids[a->dst] < ids[b->dst];
 }
 
 static int
-by_relation(const GySPStep *a, const GySPStep *b, const uint32_t *ids)
+by_relation(const GySPStep *a, const GySPStep *b, const uintptr_t *ids)
 {
     (void)ids;
     return step_less(a, b);
@@ -713,7 +1013,7 @@ by_relation(const GySPStep *a, const GySPStep *b, const uint32_t *ids)
  * exception if less failed (s is then some permutation of itself). */
 static int
 steps_sort(GySPStep *s, GySPStep *tmp, uint32_t n, step_lessfunc less,
-           const uint32_t *ids)
+           const uintptr_t *ids)
 {
     GySPStep *from = s, *to = tmp;
     int rc = 0;
@@ -814,47 +1114,82 @@ sp_count(GySPGraph *sp)
 static void
 builder_fini(Builder *b)
 {
-    PyMem_Free(b->level);
-    PyMem_Free(b->queue);
-    PyMem_Free(b->is_target);
-    PyMem_Free(b->in_result);
+    builder_search_fini(b);
+    gy_referents_fini(&b->refs);
+    gy_markset_fini(&b->targets);
+    gy_ptrmap_fini(&b->moddicts);
+    PyMem_Free(b->vrefs);
+    PyMem_Free(b->frames);
     PyMem_Free(b->avoid);
     PyMem_Free(b->ids);
     PyMem_Free(b->stamp);
     PyMem_Free(b->named);
 }
 
+/* Everything the search needs before it starts: the targets as a set,
+ * the roots, the edges to avoid, the module dicts. */
+static int
+builder_init(Builder *b)
+{
+    const GySPQuery *q = b->q;
+    if (gy_referents_init(&b->refs, b->st) < 0
+        || gy_markset_init(&b->targets) < 0
+        || gy_ptrmap_init(&b->moddicts, 64) < 0) {
+        return -1;
+    }
+    for (Py_ssize_t k = 0; k < q->targets->count; k++) {
+        if (gy_markset_add(&b->targets, q->targets->items[k]) < 0) {
+            return -1;
+        }
+    }
+    if (gy_visit_roots(builder_root_ref, builder_own_frame, b)) {
+        if (!PyErr_Occurred()) {
+            PyErr_SetString(PyExc_RuntimeError,
+                            "shortest paths: visiting the roots failed");
+        }
+        return -1;
+    }
+    if (builder_avoid_edges(b) < 0) {
+        return -1;
+    }
+    return q->sources == NULL ? builder_module_dicts(b) : 0;
+}
+
 GySPGraph *
-gy_sp_build(GyGraph *g, const GySPQuery *q)
+gy_sp_build(GyState *st, const GySPQuery *q)
 {
     Builder b;
     memset(&b, 0, sizeof(b));
-    b.g = g;
+    b.st = st;
     b.q = q;
     b.sp = PyMem_Calloc(1, sizeof(GySPGraph));
     if (b.sp == NULL) {
         PyErr_NoMemory();
         return NULL;
     }
-    Py_ssize_t last_start = 0, last_end = 0;
     Py_ssize_t depth = 0;
-    if (g != NULL
-        && (builder_avoid_edges(&b) < 0
-            || (depth = builder_search(&b, &last_start, &last_end)) < 0)) {
+    if (q->targets->count > 0
+        && (builder_init(&b) < 0 || (depth = builder_search(&b)) < 0)) {
         goto error;
     }
-    if (depth > 0) {
-        if (builder_prune(&b, (uint32_t)depth, last_start, last_end) < 0
-            || builder_steps(&b) < 0) {
+    if (depth == 0 && b.nsrule) {
+        /* Targets reached only through a module dict from elsewhere than
+           its module: search again without the rule. */
+        b.nsrule = 0;
+        builder_search_fini(&b);
+        depth = builder_search(&b);
+        if (depth < 0) {
             goto error;
         }
-        /* The search's arrays go before Python code may run (key '<'). */
-        PyMem_Free(b.level);
-        b.level = NULL;
-        PyMem_Free(b.is_target);
-        b.is_target = NULL;
-        PyMem_Free(b.in_result);
-        b.in_result = NULL;
+    }
+    if (depth > 0) {
+        if (builder_prune(&b, depth) < 0 || builder_steps(&b) < 0
+            || builder_root_texts(&b) < 0) {
+            goto error;
+        }
+        /* The search's memory goes before Python code may run (key
+           '<'); the result holds its references by now. */
+        builder_search_fini(&b);
         if (builder_sort(&b) < 0) {
             goto error;
         }
@@ -1041,7 +1376,8 @@ gy_sp_path_next(const GySPGraph *sp, uint32_t *src_pos, uint32_t *steps)
     uint32_t d = depth;
     while (d > 0) {
         d--;
-        uint32_t u = d == 0 ? sp->sources[*src_pos] : sp->steps[steps[d - 1]].dst;
+        uint32_t u = d == 0 ? sp->sources[*src_pos]
+                            : sp->steps[steps[d - 1]].dst;
         const GySPNode *node = &sp->nodes[u];
         if (steps[d] + 1 < node->first_step + node->nsteps) {
             steps[d]++;

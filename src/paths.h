@@ -1,16 +1,15 @@
-/* paths.h -- shortest paths through the reference graph: the graph of
- * every shortest path from a source set to the nearest members of a target
- * set (heapy's x.sp), counted and enumerated in heapy's order. */
+/* paths.h -- shortest paths through the heap: the graph of every shortest
+ * path from a source set to the nearest members of a target set (heapy's
+ * x.sp), counted and enumerated in heapy's order. */
 #ifndef GY_PATHS_H
 #define GY_PATHS_H
 
 #include "gy.h"
-#include "graph.h"
 #include "nodeset.h"
 #include "relate.h"
 
-/* A node of the heap's graph named so that a later graph can find it
- * again: an object, the root, or a stack frame by thread and number. */
+/* A node of the heap named so that a later search can find it again: an
+ * object, the root, or a stack frame by thread and number. */
 typedef enum {
     GY_SPN_OBJECT,
     GY_SPN_ROOT,
@@ -49,9 +48,9 @@ typedef struct GySPNode {
 } GySPNode;
 
 /* The shortest-path graph: the nodes on some shortest path, level by
- * level (then in the heap graph's id order), and the steps between
- * consecutive levels. Holds strong references to its objects; knows
- * nothing of the heap graph once built. */
+ * level (then the root, stack frames, objects by address), and the steps
+ * between consecutive levels. Holds strong references to its objects;
+ * reads nothing of the heap once built. */
 typedef struct GySPGraph {
     GySPNode *nodes;
     Py_ssize_t nnodes;
@@ -67,7 +66,7 @@ typedef struct GySPGraph {
 /* What to search. targets is required; sources NULL means the root; an
  * OBJECT key or member that is root_obj stands for the root. */
 typedef struct GySPQuery {
-    const GyNodes *targets;
+    const GyNodes *targets;            /* none: an empty result at once */
     const GyNodes *sources;
     const GyNodes *avoid_nodes;        /* or NULL */
     const GySPKey *avoid_edges;        /* pairs: navoid_edges * 2 keys */
@@ -75,13 +74,14 @@ typedef struct GySPQuery {
     PyObject *root_obj;                /* hp.Root (borrowed) */
 } GySPQuery;
 
-/* Breadth-first search of g from the sources, level by level, until a
- * level holds a target; then the graph of every shortest path to the
+/* Breadth-first search of the heap from the sources (walk.c's references,
+ * the profiler's own objects and frames left out), level by level, until
+ * a level holds a target; then the graph of every shortest path to the
  * targets of that level, with each edge named (relate.c) and sorted as
  * heapy sorts them, and the number of paths from each node. NULL with an
- * exception. Calls Python code only to compare dict keys (their __lt__).
- * g may be NULL when there are no targets: the result is then empty. */
-GySPGraph *gy_sp_build(GyGraph *g, const GySPQuery *q);
+ * exception. Calls Python code only to compare dict keys (their __lt__),
+ * after the result holds its references. */
+GySPGraph *gy_sp_build(GyState *st, const GySPQuery *q);
 void gy_sp_free(GySPGraph *sp);
 /* Visit every object the graph holds (tp_traverse of its owner). */
 int gy_sp_traverse(const GySPGraph *sp, visitproc visit, void *arg);
@@ -100,7 +100,7 @@ int gy_sp_path_at(const GySPGraph *sp, uint64_t index, uint32_t *src_pos,
                   uint32_t *steps);
 
 /* The path after the one in (*src_pos, steps), in place: 1, or 0 at the
- * end. Amortised O(1) steps per path. */
+ * end. O(the steps that change), at most the depth. */
 int gy_sp_path_next(const GySPGraph *sp, uint32_t *src_pos, uint32_t *steps);
 
 /* A step's text, source left out: ".a", "[0]", "['k']" (keys shortened by

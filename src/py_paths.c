@@ -3,9 +3,9 @@
  * through and turns into Path objects) and the attributes of hp.Root.
  *
  * A PathGraph is made by NodeSet._shpaths (module.c) through
- * gy_pathgraph_new: the heap's reference graph is built for that call,
- * searched (paths.c) and freed; the PathGraph keeps only the nodes on the
- * paths (strong references) and the named steps between them. It never
+ * gy_pathgraph_new: the heap is searched from the sources (paths.c) as far
+ * as the nearest targets; the PathGraph keeps only the nodes on the paths
+ * (strong references) and the named steps between them. It never
  * changes afterwards, except that step texts are made when first shown.
  *
  * Nodes that are not objects are shown as objects when asked for: the
@@ -110,7 +110,8 @@ pathgraph_node_object(PathGraphObject *self, uint32_t i)
     return f != NULL ? f : Py_NewRef(Py_None);
 }
 
-/* A path index from a Python int: 0 <= index < 2**64 - 1. */
+/* A path index from a Python int: 0 <= index < 2**64 - 1 (counts are
+ * exact below that; the facade checks the index against numpaths). */
 static int
 pathgraph_index(PyObject *arg, uint64_t *index)
 {
@@ -120,10 +121,11 @@ pathgraph_index(PyObject *arg, uint64_t *index)
         return -1;
     }
     unsigned long long v = PyLong_AsUnsignedLongLong(arg);
-    if (v == (unsigned long long)-1 && PyErr_Occurred()) {
-        if (PyErr_ExceptionMatches(PyExc_OverflowError)) {
+    if (v == (unsigned long long)-1) {
+        if (!PyErr_Occurred() || PyErr_ExceptionMatches(PyExc_OverflowError)) {
             PyErr_Clear();
-            PyErr_SetString(PyExc_IndexError, "path index out of range");
+            PyErr_SetString(PyExc_OverflowError,
+                            "path index must be in 0 .. 2**64 - 2");
         }
         return -1;
     }
@@ -578,7 +580,6 @@ gy_pathgraph_new(GyState *st, GyNodes *targets, GyNodes *sources,
                  GyNodes *avoid_nodes, PyObject *avoid_edges)
 {
     KeyList kl = {NULL, 0, 0};
-    GyGraph *g = NULL;
     GySPGraph *sp = NULL;
     PathGraphObject *self = NULL;
     PyObject *seq = PySequence_Fast(avoid_edges,
@@ -609,16 +610,9 @@ gy_pathgraph_new(GyState *st, GyNodes *targets, GyNodes *sources,
             goto error;
         }
     }
-    if (targets->count > 0) {
-        g = gy_graph_build(st);
-        if (g == NULL) {
-            goto error;
-        }
-    }
     GySPQuery q = {targets, sources, avoid_nodes, kl.keys, kl.n / 2,
                    st->root};
-    sp = gy_sp_build(g, &q);
-    gy_graph_free(g);
+    sp = gy_sp_build(st, &q);
     if (sp == NULL) {
         goto error;
     }
@@ -692,6 +686,45 @@ root_find_visit(PyObject *obj, const GyRootRef *ref, void *arg)
     return 1;
 }
 
+/* A decimal number without sign or leading zeros, at most max; the end
+ * of its digits in *end. 0 if there is none. */
+static int
+root_parse_number(const char *s, unsigned long max, unsigned long *value,
+                  const char **end)
+{
+    unsigned long v = 0;
+    const char *p = s;
+    if (*p < '0' || *p > '9' || (*p == '0' && p[1] >= '0' && p[1] <= '9')) {
+        return 0;
+    }
+    for (; *p >= '0' && *p <= '9'; p++) {
+        unsigned long d = (unsigned long)(*p - '0');
+        if (v > (max - d) / 10) {
+            return 0;
+        }
+        v = v * 10 + d;
+    }
+    *value = v;
+    *end = p;
+    return 1;
+}
+
+/* "i0_t<tid>_f<n>" exactly, as root_ref_name writes it. */
+static int
+root_parse_frame_name(const char *s, unsigned long *tid, int *n)
+{
+    unsigned long frame_no;
+    const char *p;
+    if (strncmp(s, "i0_t", 4) != 0
+        || !root_parse_number(s + 4, ULONG_MAX, tid, &p)
+        || strncmp(p, "_f", 2) != 0
+        || !root_parse_number(p + 2, INT_MAX, &frame_no, &p) || *p != '\0') {
+        return 0;
+    }
+    *n = (int)frame_no;
+    return 1;
+}
+
 PyObject *
 gy_root_tp_getattro(PyObject *self, PyObject *name)
 {
@@ -706,17 +739,17 @@ gy_root_tp_getattro(PyObject *self, PyObject *name)
     }
     PyErr_Clear();
     RootFind f = {s, NULL};
-    (void)gy_visit_roots(root_find_visit, root_no_own, &f);
+    if (gy_visit_roots(root_find_visit, root_no_own, &f) < 0) {
+        Py_XDECREF(f.found);
+        return NULL;
+    }
     if (f.found != NULL) {
         return f.found;
     }
     /* A frame: only its contents are roots (3.11+). */
     unsigned long tid;
     int n;
-    char canon[128];
-    if (sscanf(s, "i0_t%lu_f%d", &tid, &n) == 2
-        && PyOS_snprintf(canon, sizeof(canon), "i0_t%lu_f%d", tid, n) > 0
-        && strcmp(canon, s) == 0) {
+    if (root_parse_frame_name(s, &tid, &n)) {
         PyObject *frame = gy_frame_object(tid, n);
         if (frame != NULL) {
             return frame;

@@ -16,7 +16,7 @@ int gy_paths_add_types(PyObject *module, GyState *st);
  * avoid_nodes (may be NULL) nor following an edge of avoid_edges, a
  * sequence whose items are (PathGraph, level) -- that graph's edges from
  * that level to the next -- or (object, object), hp.Root standing for the
- * root. Builds the heap's reference graph for the call. NULL with an
+ * root. Searches the heap as it is now (paths.c). NULL with an
  * exception (TypeError or ValueError naming avoid_edges for bad items). */
 PyObject *gy_pathgraph_new(GyState *st, GyNodes *targets, GyNodes *sources,
                            GyNodes *avoid_nodes, PyObject *avoid_edges);

@@ -319,10 +319,11 @@ class ShortestPaths(_guppy.Hidden):
         if not isinstance(index, int) or isinstance(index, bool):
             raise TypeError("path indices must be integers, not %s"
                             % type(index).__name__)
+        n = self.numpaths
         if index < 0:
-            index += self.numpaths
-            if index < 0:
-                raise IndexError("path index out of range")
+            index += n
+        if not 0 <= index < n:
+            raise IndexError("path index out of range")
         return self._path(index)
 
     def iter(self, start: int = 0, stop: Optional[int] = None
