@@ -366,8 +366,9 @@ sizes = {'top': sz(top), 'arm': sz(top[0]), 'bottom': sz(top[0][0]),
 ''' + dump('sizes')
 
 
-def retained_table(rows, header, how, nset, heap):
-    """The expected text of a retained table: rows (count, size, label)."""
+def retained_table(rows, header, how, nset, heap, paths=None):
+    """The expected text of a retained table: rows (count, size, label),
+    each followed by its object's shortest path (paths, by object)."""
     count, size = heap
     lines = ['Retained by a set of %d object%s, by %s. Heap: %d objects, '
              '%d bytes.' % (nset, '' if nset == 1 else 's', how, count, size),
@@ -375,6 +376,8 @@ def retained_table(rows, header, how, nset, heap):
     for i, (c, s, label) in enumerate(rows):
         lines.append('%6d %7d %3d %9d %3d %s' % (i, c, pct0(c, count), s,
                                                  pct0(s, size), label))
+        if paths is not None:
+            lines.append(' ' * 33 + paths[i])
     return '\n'.join(lines)
 
 
@@ -383,12 +386,18 @@ def test_retained_tables():
     top, arm, bottom = s['top'], s['arm'], s['bottom']
     ids = s['ids']
     everything = top + 2 * arm + bottom   # the float is a code constant
+    g = "hp.Root.i0_modules['__main__'].__dict__['top']"
+    path = {ids[0]: g, ids[1]: g + '[0]', ids[2]: g + '[1]',
+            ids[3]: g + '[0][0]'}
     rows = [(4, everything, ids[0], 2), (1, arm, ids[1], 1),
             (1, arm, ids[2], 1), (1, bottom, ids[3], 1)]
     # Larger first, then more objects, then lower address.
     rows.sort(key=lambda r: (-r[1], -r[0], int(r[2], 16)))
+    paths = [path[a] for _, _, a, _ in rows]
     rows = [(c, s, 'list: %s*%d' % (a, n)) for c, s, a, n in rows]
-    assert t[0] == retained_table(rows, 'Object', 'object', 4, s['heap'])
+    # By object, each row shows how the roots reach its object.
+    assert t[0] == retained_table(rows, 'Object', 'object', 4, s['heap'],
+                                  paths)
     # Grouped: the group's top member, top, retains the whole diamond.
     assert t[1] == retained_table([(4, everything, 'list')], 'Type', 'kind',
                                   4, s['heap'])

@@ -158,6 +158,12 @@ class RetainedTable(_guppy.Hidden):
                                 "object" if self._code is None else "kind",
                                 self.count, self.size))
 
+    def _path(self, i: int) -> str:
+        """How the roots reach row i's object: its first shortest path,
+        computed when the row is printed."""
+        first = str(self[i].sp).split("\n", 1)[0]
+        return first.split(": ", 1)[1] if ": " in first else ""
+
     def _render(self, start: int, maxrows: int, title: bool) -> str:
         lines = [self._title()] if title else []
         n = len(self._order)
@@ -176,6 +182,12 @@ class RetainedTable(_guppy.Hidden):
                                 s, _guppy._percent(s, self.size))
                 lines.append(_guppy._wrap_fill(line + self._label(i),
                                                _WIDTH, len(line)))
+                if self._code is None:
+                    path = self._path(i)
+                    if path:
+                        pad = " " * len(line)
+                        lines.append(_guppy._wrap_fill(pad + path, _WIDTH,
+                                                       len(line)))
             if stop < n:
                 lines.append("<%d more rows. Type e.g. '_.more' to view.>"
                              % (n - stop))
