@@ -687,6 +687,100 @@ nodeset_py_imdom(PyObject *op, PyObject *unused)
     return nodeset_wrap_steal(st->nodeset_type, r);
 }
 
+/* One reference graph for many questions (reference patterns ask the
+ * referrers of every row). _with_graph(fn) builds the graph once, calls
+ * fn(rel) and frees the graph when fn returns: rel(ns, imdom=False) is
+ * ns's referrers (or immediate dominators) in that graph, and raises
+ * RuntimeError once the call is over. The graph holds the whole heap
+ * alive, so it must not outlive the call. */
+#define GRAPH_LEASE_NAME "guppy._guppy.graph_lease"
+
+typedef struct GraphLease {
+    GyGraph *g;                /* owned; NULL once released */
+    PyTypeObject *tp;          /* the NodeSet type, strong */
+} GraphLease;
+
+static void
+graph_lease_destroy(PyObject *cap)
+{
+    GraphLease *l = PyCapsule_GetPointer(cap, GRAPH_LEASE_NAME);
+    if (l != NULL) {
+        gy_graph_free(l->g);
+        Py_XDECREF(l->tp);
+        PyMem_Free(l);
+    }
+}
+
+static PyObject *
+graph_lease_rel(PyObject *cap, PyObject *args)
+{
+    PyObject *ns;
+    int imdom = 0;
+    if (!PyArg_ParseTuple(args, "O|p:rel", &ns, &imdom)) {
+        return NULL;
+    }
+    GraphLease *l = PyCapsule_GetPointer(cap, GRAPH_LEASE_NAME);
+    if (l == NULL) {
+        return NULL;
+    }
+    if (l->g == NULL) {
+        PyErr_SetString(PyExc_RuntimeError,
+                        "rel(): the graph of _with_graph() was released");
+        return NULL;
+    }
+    if (!PyObject_TypeCheck(ns, l->tp)) {
+        PyErr_Format(PyExc_TypeError, "rel(): NodeSet expected, not %.100s",
+                     Py_TYPE(ns)->tp_name);
+        return NULL;
+    }
+    const GyNodes *s = ((NodeSetObject *)ns)->nodes;
+    GyNodes *r = imdom ? gy_graph_imdom(l->g, s)
+                       : gy_graph_referrers(l->g, s);
+    return nodeset_wrap_steal(l->tp, r);
+}
+
+static PyMethodDef graph_lease_rel_def = {
+    "rel", graph_lease_rel, METH_VARARGS,
+    "rel(ns, imdom=False) -> the referrers (or immediate dominators) of "
+    "ns's members in the graph of _with_graph()."
+};
+
+static PyObject *
+nodeset_py_with_graph(PyObject *op, PyObject *fn)
+{
+    GyState *st = state_of_type(Py_TYPE(op));
+    if (st == NULL) {
+        return NULL;
+    }
+    if (!PyCallable_Check(fn)) {
+        PyErr_SetString(PyExc_TypeError, "_with_graph(): fn must be callable");
+        return NULL;
+    }
+    GraphLease *l = PyMem_Calloc(1, sizeof(*l));
+    if (l == NULL) {
+        return PyErr_NoMemory();
+    }
+    PyObject *cap = PyCapsule_New(l, GRAPH_LEASE_NAME, graph_lease_destroy);
+    if (cap == NULL) {
+        PyMem_Free(l);
+        return NULL;
+    }
+    l->tp = (PyTypeObject *)Py_NewRef(st->nodeset_type);
+    l->g = gy_graph_build(st);
+    if (l->g == NULL) {
+        Py_DECREF(cap);
+        return NULL;
+    }
+    PyObject *rel = PyCFunction_New(&graph_lease_rel_def, cap);
+    PyObject *res = rel == NULL ? NULL : PyObject_CallOneArg(fn, rel);
+    GyGraph *g = l->g;
+    l->g = NULL;               /* rel may outlive the call: disarm it */
+    gy_graph_free(g);
+    Py_XDECREF(rel);
+    Py_DECREF(cap);
+    return res;
+}
+
 /* A row of the retained table: what it retains and which member or
  * partition row it is. */
 typedef struct RetainedRow {
@@ -1102,6 +1196,7 @@ static PyMethodDef nodeset_methods[] = {
     {"_dominos", nodeset_py_dominos, METH_NOARGS, NULL},
     {"_domisize", nodeset_py_domisize, METH_NOARGS, NULL},
     {"_imdom", nodeset_py_imdom, METH_NOARGS, NULL},
+    {"_with_graph", nodeset_py_with_graph, METH_O, NULL},
     {"_retained", nodeset_py_retained, METH_O, NULL},
     {"_idoms", nodeset_py_idoms, METH_NOARGS, NULL},
     {"_member", nodeset_py_member, METH_O, NULL},

@@ -462,6 +462,30 @@ class Relation(_guppy.Hidden):
         er.sokind(a)(b).refdby is the kind 'referred to by a and b'."""
         return SoKind(self, (self(*args, **kwds),))
 
+    def get_byname(self) -> str:
+        """The relation's name in a reference pattern's title
+        ('Reference Pattern by <type>.'): 'type', '[dict of] class'..."""
+        if isinstance(self, DictofRelation):
+            return "[dict of] " + self.inner.get_byname()
+        if isinstance(self, AndRelation):
+            return "<%s>" % " & ".join(p.get_byname() for p in self.parts)
+        if isinstance(self, FindexRelation):
+            return "index of first matching kind of %r" % (self.kinds,)
+        if isinstance(self, RefdbyRelation):
+            return "referrer kinds"
+        return _BYNAMES.get(self.name, self.name)
+
+    rp_name = get_byname
+
+
+#: Relation name -> its name in reference pattern titles.
+_BYNAMES = {
+    "Clodo": "[dict of] class", "Type": "type", "Size": "individual size",
+    "Unity": "unity", "Module": "module", "Id": "object identity",
+    "Idset": "by identity set", "Rcs": "referrer kinds",
+    "Via": "referred via", "Prod": "producer",
+}
+
 
 def _derived(session: Any, key: tuple, make: Callable[[], Relation]
              ) -> Relation:

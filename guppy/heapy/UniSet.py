@@ -275,6 +275,26 @@ class IdentitySet(_guppy.NodeSet):
         x.referents.get_shpaths(x)."""
         return _paths.shpaths(self.referents, self)
 
+    # -- reference patterns (guppy/heapy/RefPat.py) ---------------------------
+
+    def get_rp(self, depth: Any = None, er: Any = None, imdom: Any = 0,
+               bf: Any = 0, src: Any = None, stopkind: Any = None,
+               nocyc: Any = False, ref: Any = None) -> Any:
+        """The reference pattern of self: a tree of its referrers (the
+        immediate dominators with imdom=1; ref='gc'/'gcx' for
+        gc.get_referrers, or a callable set -> set) partitioned by er
+        (default Clodo), depth first to depth (default 7). Sets already
+        shown, or inside stopkind (default: modules, types, their dicts,
+        code, frames), are not expanded; nocyc drops ancestors' members.
+        bf is accepted and ignored, as in guppy3."""
+        return _RefPat.get_rp(self, depth, er, imdom, bf, src, stopkind,
+                             nocyc, ref)
+
+    @property
+    def rp(self) -> Any:
+        """The reference pattern of self: x.get_rp()."""
+        return _RefPat.get_rp(self)
+
     # -- dominators (src/dominators.c, guppy/heapy/Retained.py) ---------------
 
     @property
@@ -567,3 +587,4 @@ NothingSet.__qualname__ = "IdentitySetMulti"
 from guppy.heapy import Classifiers as _kinds  # noqa: E402
 from guppy.heapy import Path as _paths  # noqa: E402
 from guppy.heapy import Retained as _Retained  # noqa: E402
+from guppy.heapy import RefPat as _RefPat  # noqa: E402

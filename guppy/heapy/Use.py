@@ -336,5 +336,5 @@ def hpy() -> Session:
 for _mod in (__name__, "guppy.heapy.UniSet", "guppy.heapy.OutputHandling",
              "guppy.heapy.Classifiers",
              "guppy.heapy.Doc", "guppy.heapy.Part", "guppy.heapy.Retained",
-             "guppy.heapy.Path", "guppy"):
+             "guppy.heapy.Path", "guppy.heapy.RefPat", "guppy"):
     _guppy.register_own_globals(sys.modules[_mod].__dict__)
