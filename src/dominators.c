@@ -703,7 +703,11 @@ gy_graph_imdom(GyGraph *g, const GyNodes *s)
     PyMem_Free(pred);
     PyMem_Free(seen);
     PyMem_Free(stack);
-    return gy_nodes_new_steal(items, m, NULL);
+    /* The graph's dict owners go with them (sealed by the graph walk). */
+    if (g->nodes->owners != NULL) {
+        gy_owners_incref(g->nodes->owners);
+    }
+    return gy_nodes_new_steal(items, m, g->nodes->owners);
 
 error:
     PyMem_Free(pred);

@@ -350,7 +350,20 @@ gy_graph_referrers(GyGraph *g, const GyNodes *s)
         }
     }
     PyMem_Free(seen);
-    return gy_nodes_new_steal(items, m, NULL);
+    /* The graph's walk found every dict's owner: the referrers share
+       them, so classing them needs no walk of its own. */
+    GyOwners *owners = g->nodes->owners;
+    if (owners != NULL) {
+        if (gy_owners_seal(owners) < 0) {
+            for (Py_ssize_t i = 0; i < m; i++) {
+                Py_DECREF(items[i]);
+            }
+            PyMem_Free(items);
+            return NULL;
+        }
+        gy_owners_incref(owners);
+    }
+    return gy_nodes_new_steal(items, m, owners);
 }
 
 size_t

@@ -355,6 +355,9 @@ class ReferencePattern(_guppy.Hidden):
         """Rows start.. (count of them, all for -1), with the title line
         if asked and the paging footer if more rows follow."""
         out = [self._title()] if title else []
+        # Every row this page shows, and the one after it (for the
+        # footer), made in one batch: one reference graph, not one a row.
+        self._make(None if count < 0 else start + count)
         i = start
         while count < 0 or i < start + count:
             try:

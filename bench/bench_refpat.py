@@ -1,0 +1,127 @@
+#!/usr/bin/env python3
+"""Reference-pattern benchmark: x.rp, guppy3 against this
+project (guppy-c), in one run.
+
+Usage:  python bench/bench_refpat.py [--sizes N1,N2] [--guppy3 PATH]
+                                     [--only ours|guppy3] [--json FILE]
+
+The heap is the engine-core benchmark's (bench_core.py, guppy-api.md section
+12): N instances of Node holding a str, a list with an int and a dict with
+an int, their dicts created, about 7 N objects.  Default sizes 23,000 and
+200,000 instances (about 160k and 1.4M objects), so the table shows whether
+each side grows linearly.  Each side runs in its own child process (both
+packages are imported as ``guppy``), steps in this order, each once:
+
+* ``gc.collect()`` (median of 3): the floor;
+* ``str(hp.iso(nodes[N // 2]).rp)``: the reference pattern of one Node
+  (its first page: the rows printing needs);
+* the same for the list that Node holds;
+
+Only ratios from one run compare: the machine is shared.
+"""
+
+import argparse
+import json
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import bench_core  # noqa: E402  (child plumbing and the Node workload)
+from bench_core import (CHILD_NODES, CHILD_PRELUDE, MARK, oracle,  # noqa
+                        run_child)
+
+CHILD = CHILD_PRELUDE + CHILD_NODES + r'''
+def once(step, fn):
+    try:
+        t0 = time.perf_counter()
+        fn()
+        OUT['times'][step] = [time.perf_counter() - t0]
+    except Exception:
+        fail(step)
+
+try:
+    N = %(n)d
+    OUT['times'] = {}
+    from guppy import hpy
+    guppy_where()
+    hp = hpy()
+    nodes = build(N)
+    gc.collect()
+    ts = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        gc.collect()
+        ts.append(time.perf_counter() - t0)
+    OUT['times']['gc.collect()'] = ts
+    h = hp.heap()
+    str(h)
+    OUT['objects'] = heap_count(h)
+    once('str(x.rp) of one Node',
+         lambda: str(hp.iso(nodes[N // 2]).rp))
+    once('str(x.rp) of its list',
+         lambda: str(hp.iso(nodes[N // 2].items).rp))
+except Exception:
+    fail('run')
+emit()
+'''
+
+STEPS = ['gc.collect()', 'str(x.rp) of one Node', 'str(x.rp) of its list']
+
+
+def median(xs):
+    xs = sorted(xs)
+    return xs[len(xs) // 2] if xs else None
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('--sizes', default='23000,200000')
+    ap.add_argument('--guppy3', default=None)
+    ap.add_argument('--only', choices=('ours', 'guppy3'))
+    ap.add_argument('--json')
+    args = ap.parse_args(argv)
+    sides = []
+    if args.only != 'ours':
+        g3 = args.guppy3 or oracle.guppy3_python()
+        if g3 is None:
+            print('guppy3 venv not found (tools/make_guppy3_venv.sh); '
+                  'running ours only')
+        else:
+            sides.append(('guppy3', g3))
+    if args.only != 'guppy3':
+        sides.append(('guppy', sys.executable))
+    results = {}
+    for n in [int(x) for x in args.sizes.split(',')]:
+        for name, python in sides:
+            res = run_child(python, CHILD % {'n': n, 'mark': MARK},
+                            timeout=3600)
+            results[(name, n)] = res
+            for step, err in res.get('errors', {}).items():
+                print('%s N=%d %s failed:\n%s' % (name, n, step, err))
+    print('%-22s %10s %10s %10s %8s %12s' % (
+        'step', 'objects', 'guppy3', 'guppy', 'speedup', 'x gc.collect'))
+    for n in [int(x) for x in args.sizes.split(',')]:
+        g3 = results.get(('guppy3', n), {})
+        us = results.get(('guppy', n), {})
+        objects = us.get('objects') or g3.get('objects')
+        floor = median(us.get('times', {}).get('gc.collect()', []))
+        for step in STEPS:
+            a = median(g3.get('times', {}).get(step, []))
+            b = median(us.get('times', {}).get(step, []))
+            ratio = '%7.1fx' % (a / b) if a and b else ''
+            gcx = ('%11.1fx' % (b / floor) if b and floor
+                   and step != 'gc.collect()' else '')
+            print('%-22s %10s %10s %10s %8s %12s' % (
+                step, '{:,}'.format(objects) if objects else '?',
+                bench_core.fmt_time(a) if a else '-',
+                bench_core.fmt_time(b) if b else '-', ratio, gcx))
+    if args.json:
+        with open(args.json, 'w') as f:
+            json.dump({'%s/%d' % k: v for k, v in results.items()}, f,
+                      indent=1)
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
