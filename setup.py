@@ -26,6 +26,15 @@ if os.environ.get("GUPPY_SANITIZE"):
            "-fno-sanitize-recover=undefined"]
     cflags += san + ["-g"]
     ldflags += san
+# Link-time optimisation lets the walk's per-object calls into other files
+# (sizes, pyinternals) be inlined: about 5 % off heap(). gcc only: clang's
+# needs a linker plugin the system linker may lack.
+compiler = os.environ.get("CC") or sysconfig.get_config_var("CC") or ""
+if ("gcc" in compiler and "clang" not in compiler
+        and not os.environ.get("GUPPY_SANITIZE")
+        and not os.environ.get("GUPPY_DEBUG")):
+    cflags.append("-flto=auto")
+    ldflags.append("-flto=auto")
 
 setup(
     ext_modules=[
