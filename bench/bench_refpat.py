@@ -20,16 +20,13 @@ packages are imported as ``guppy``), steps in this order, each once:
 Only ratios from one run compare: the machine is shared.
 """
 
-import argparse
-import json
 import os
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-import bench_core  # noqa: E402  (child plumbing and the Node workload)
-from bench_core import (CHILD_NODES, CHILD_PRELUDE, MARK, oracle,  # noqa
-                        run_child)
+import bench_relations  # noqa: E402  (the driver)
+from bench_core import CHILD_NODES, CHILD_PRELUDE  # noqa: E402
 
 CHILD = CHILD_PRELUDE + CHILD_NODES + r'''
 def once(step, fn):
@@ -68,60 +65,5 @@ emit()
 
 STEPS = ['gc.collect()', 'str(x.rp) of one Node', 'str(x.rp) of its list']
 
-
-def median(xs):
-    xs = sorted(xs)
-    return xs[len(xs) // 2] if xs else None
-
-
-def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    ap.add_argument('--sizes', default='23000,200000')
-    ap.add_argument('--guppy3', default=None)
-    ap.add_argument('--only', choices=('ours', 'guppy3'))
-    ap.add_argument('--json')
-    args = ap.parse_args(argv)
-    sides = []
-    if args.only != 'ours':
-        g3 = args.guppy3 or oracle.guppy3_python()
-        if g3 is None:
-            print('guppy3 venv not found (tools/make_guppy3_venv.sh); '
-                  'running ours only')
-        else:
-            sides.append(('guppy3', g3))
-    if args.only != 'guppy3':
-        sides.append(('guppy', sys.executable))
-    results = {}
-    for n in [int(x) for x in args.sizes.split(',')]:
-        for name, python in sides:
-            res = run_child(python, CHILD % {'n': n, 'mark': MARK},
-                            timeout=3600)
-            results[(name, n)] = res
-            for step, err in res.get('errors', {}).items():
-                print('%s N=%d %s failed:\n%s' % (name, n, step, err))
-    print('%-22s %10s %10s %10s %8s %12s' % (
-        'step', 'objects', 'guppy3', 'guppy', 'speedup', 'x gc.collect'))
-    for n in [int(x) for x in args.sizes.split(',')]:
-        g3 = results.get(('guppy3', n), {})
-        us = results.get(('guppy', n), {})
-        objects = us.get('objects') or g3.get('objects')
-        floor = median(us.get('times', {}).get('gc.collect()', []))
-        for step in STEPS:
-            a = median(g3.get('times', {}).get(step, []))
-            b = median(us.get('times', {}).get(step, []))
-            ratio = '%7.1fx' % (a / b) if a and b else ''
-            gcx = ('%11.1fx' % (b / floor) if b and floor
-                   and step != 'gc.collect()' else '')
-            print('%-22s %10s %10s %10s %8s %12s' % (
-                step, '{:,}'.format(objects) if objects else '?',
-                bench_core.fmt_time(a) if a else '-',
-                bench_core.fmt_time(b) if b else '-', ratio, gcx))
-    if args.json:
-        with open(args.json, 'w') as f:
-            json.dump({'%s/%d' % k: v for k, v in results.items()}, f,
-                      indent=1)
-    return 0
-
-
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(bench_relations.main(child=CHILD, steps=STEPS))

@@ -88,7 +88,11 @@ def median(xs):
     return xs[len(xs) // 2] if xs else None
 
 
-def main(argv=None):
+def main(argv=None, child=None, steps=None):
+    """Run the benchmark; bench_refpat.py runs its own child script and
+    steps through this same driver."""
+    child = CHILD if child is None else child
+    steps = STEPS if steps is None else steps
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--sizes', default='23000,200000')
     ap.add_argument('--guppy3', default=None)
@@ -108,7 +112,7 @@ def main(argv=None):
     results = {}
     for n in [int(x) for x in args.sizes.split(',')]:
         for name, python in sides:
-            res = run_child(python, CHILD % {'n': n, 'mark': MARK},
+            res = run_child(python, child % {'n': n, 'mark': MARK},
                             timeout=3600)
             results[(name, n)] = res
             for step, err in res.get('errors', {}).items():
@@ -120,7 +124,7 @@ def main(argv=None):
         us = results.get(('guppy', n), {})
         objects = us.get('objects') or g3.get('objects')
         floor = median(us.get('times', {}).get('gc.collect()', []))
-        for step in STEPS:
+        for step in steps:
             a = median(g3.get('times', {}).get(step, []))
             b = median(us.get('times', {}).get(step, []))
             ratio = '%7.1fx' % (a / b) if a and b else ''
