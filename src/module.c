@@ -620,12 +620,11 @@ nodeset_py_row_keys(PyObject *op, PyObject *arg)
     return t;
 }
 
-/* Python: _referrers() -> NodeSet of the objects referring to a member,
- * from a reference graph of the whole heap built for the call. */
+/* A set computed from the members on a reference graph of the whole heap
+ * built for the call: referrers or immediate dominators. */
 static PyObject *
-nodeset_py_referrers(PyObject *op, PyObject *unused)
+nodeset_on_graph(PyObject *op, GyNodes *(*fn)(GyGraph *, const GyNodes *))
 {
-    (void)unused;
     GyState *st = state_of_type(Py_TYPE(op));
     if (st == NULL) {
         return NULL;
@@ -634,9 +633,17 @@ nodeset_py_referrers(PyObject *op, PyObject *unused)
     if (g == NULL) {
         return NULL;
     }
-    GyNodes *r = gy_graph_referrers(g, ((NodeSetObject *)op)->nodes);
+    GyNodes *r = fn(g, ((NodeSetObject *)op)->nodes);
     gy_graph_free(g);
     return nodeset_wrap_steal(st->nodeset_type, r);
+}
+
+/* Python: _referrers() -> NodeSet of the objects referring to a member. */
+static PyObject *
+nodeset_py_referrers(PyObject *op, PyObject *unused)
+{
+    (void)unused;
+    return nodeset_on_graph(op, gy_graph_referrers);
 }
 
 /* Python: _dominos() -> NodeSet of the objects only the members keep
@@ -674,17 +681,7 @@ static PyObject *
 nodeset_py_imdom(PyObject *op, PyObject *unused)
 {
     (void)unused;
-    GyState *st = state_of_type(Py_TYPE(op));
-    if (st == NULL) {
-        return NULL;
-    }
-    GyGraph *g = gy_graph_build(st);
-    if (g == NULL) {
-        return NULL;
-    }
-    GyNodes *r = gy_graph_imdom(g, ((NodeSetObject *)op)->nodes);
-    gy_graph_free(g);
-    return nodeset_wrap_steal(st->nodeset_type, r);
+    return nodeset_on_graph(op, gy_graph_imdom);
 }
 
 /* One reference graph for many questions (reference patterns ask the
