@@ -66,12 +66,16 @@ gy_er_from_spec(PyObject *spec)
         }
         return er;
     }
-    if (!PyTuple_Check(spec) || PyTuple_GET_SIZE(spec) < 2
-        || !PyUnicode_Check(PyTuple_GET_ITEM(spec, 0))) {
+    if (!PyTuple_Check(spec)) {
         PyErr_Format(PyExc_TypeError,
                      "relation spec must be an int or a tuple "
                      "('and'|'dictof'|'refdby'|'python', ...), not %.100s",
                      Py_TYPE(spec)->tp_name);
+        goto error;
+    }
+    if (PyTuple_GET_SIZE(spec) < 2
+        || !PyUnicode_Check(PyTuple_GET_ITEM(spec, 0))) {
+        PyErr_Format(PyExc_ValueError, "relation spec: malformed %R", spec);
         goto error;
     }
     const char *op = PyUnicode_AsUTF8(PyTuple_GET_ITEM(spec, 0));
