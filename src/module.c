@@ -367,10 +367,13 @@ static GyPartition *
 nodeset_partition(NodeSetObject *self, GyState *st, PyObject *spec)
 {
     if (self->part != NULL) {
-        int eq = self->part_spec == spec
-                 || PyObject_RichCompareBool(self->part_spec, spec, Py_EQ);
-        if (eq < 0) {
-            return NULL;
+        int eq = self->part_spec == spec;
+        if (!eq) {
+            /* A spec's callable may compare by a raising __eq__. */
+            eq = PyObject_RichCompareBool(self->part_spec, spec, Py_EQ);
+            if (eq < 0) {
+                return NULL;
+            }
         }
         if (eq) {
             return self->part;

@@ -356,9 +356,11 @@ parse_string(Parser *p)
         }
         p->pos++;
         if (c == '\\') {
-            /* Raw: a backslash keeps the next character, even a quote. */
+            /* Raw: a backslash keeps the next character, even a quote.
+               Not a CR: Python's tokenizer reads it as a newline (so
+               r'\<CR>' is '\\\n' there); refused, as in plain strings. */
             Py_UCS4 d = peek(p);
-            if (d == EOS) {
+            if (d == EOS || d == '\r') {
                 fail_at(p, start, "unterminated string literal");
                 goto done;
             }

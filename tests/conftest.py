@@ -17,3 +17,6 @@ def pytest_configure(config):
     config.addinivalue_line(
         'markers', 'requires_guppy3: differential test that needs guppy3 '
         '(skipped when tests/oracle.guppy3_python() finds none)')
+    config.addinivalue_line(
+        'markers', 'huge: deep and huge structures (tests/test_huge.py); '
+        'small sizes by default, the full ones with GUPPY_TEST_HUGE=1')

@@ -24,9 +24,14 @@ have_guppy3() {
     [ -x "$vpy" ] && (cd / && "$vpy" -c 'import guppy.heapy, guppy.sets; from guppy import hpy' ) >/dev/null 2>&1
 }
 
+mkdir -p "$(dirname "$venv")"
+# One maker at a time per venv: .ci/run's suite and asan jobs may ask for
+# the same one at once on a fresh machine.
+exec 9>"$venv.lock"
+flock 9
+
 if ! have_guppy3; then
     echo "make_guppy3_venv: creating $venv with $python ($ver)" >&2
-    mkdir -p "$(dirname "$venv")"
     if [ ! -x "$vpy" ]; then
         rm -rf "$venv"
         "$python" -m venv "$venv" >&2
