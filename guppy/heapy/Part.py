@@ -266,7 +266,8 @@ def load(fn: Loadable, use_readline: bool = False) -> Stat:
                              "end of input")
         return st
     raise TypeError(
-        "Argument should be a string, file or an iterable yielding strings.")
+        "Argument should be a string, file or an iterable yielding strings."
+        " (load(): fn is %s)" % type(fn).__name__)
 
 
 def loadall(f: Loadable, use_readline: bool = False) -> "PackageIterator":
