@@ -26,42 +26,11 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import bench_relations  # noqa: E402  (the driver)
-from bench_core import CHILD_NODES, CHILD_PRELUDE  # noqa: E402
 
-CHILD = CHILD_PRELUDE + CHILD_NODES + r'''
-def once(step, fn):
-    try:
-        t0 = time.perf_counter()
-        fn()
-        OUT['times'][step] = [time.perf_counter() - t0]
-    except Exception:
-        fail(step)
-
-try:
-    N = %(n)d
-    OUT['times'] = {}
-    from guppy import hpy
-    guppy_where()
-    hp = hpy()
-    nodes = build(N)
-    gc.collect()
-    ts = []
-    for _ in range(3):
-        t0 = time.perf_counter()
-        gc.collect()
-        ts.append(time.perf_counter() - t0)
-    OUT['times']['gc.collect()'] = ts
-    h = hp.heap()
-    str(h)
-    OUT['objects'] = heap_count(h)
-    once('str(x.rp) of one Node',
+CHILD = bench_relations.CHILD_HEAD + r'''    once('str(x.rp) of one Node',
          lambda: str(hp.iso(nodes[N // 2]).rp))
     once('str(x.rp) of its list',
-         lambda: str(hp.iso(nodes[N // 2].items).rp))
-except Exception:
-    fail('run')
-emit()
-'''
+         lambda: str(hp.iso(nodes[N // 2].items).rp))''' + bench_relations.CHILD_TAIL
 
 STEPS = ['gc.collect()', 'str(x.rp) of one Node', 'str(x.rp) of its list']
 

@@ -37,7 +37,9 @@ import bench_core  # noqa: E402  (child plumbing and the Node workload)
 from bench_core import (CHILD_NODES, CHILD_PRELUDE, MARK, oracle,  # noqa
                         run_child)
 
-CHILD = CHILD_PRELUDE + CHILD_NODES + r'''
+# The child's set-up, shared with bench_refpat.py: the heap, the
+# gc.collect() floor, h = hp.heap(); then the steps (indented 4).
+CHILD_HEAD = CHILD_PRELUDE + CHILD_NODES + r'''
 def once(step, fn):
     try:
         t0 = time.perf_counter()
@@ -63,7 +65,14 @@ try:
     h = hp.heap()
     str(h)
     OUT['objects'] = heap_count(h)
-    once('str(h.byrcs)', lambda: str(h.byrcs))
+'''
+CHILD_TAIL = r'''
+except Exception:
+    fail('run')
+emit()
+'''
+
+CHILD = CHILD_HEAD + r'''    once('str(h.byrcs)', lambda: str(h.byrcs))
     once('str(h.byvia)', lambda: str(h.byvia))
     once('referrers of one', lambda: hp.iso(nodes[N // 2]).referrers)
     try:
@@ -74,11 +83,7 @@ try:
         OUT['graph'] = _guppy._graph_stats()
         OUT['graph_peak_kb'] = proc_kb('VmHWM:') - rss0
     except (ImportError, AttributeError, OSError, TypeError):
-        pass
-except Exception:
-    fail('run')
-emit()
-'''
+        pass''' + CHILD_TAIL
 
 STEPS = ['gc.collect()', 'str(h.byrcs)', 'str(h.byvia)', 'referrers of one']
 
