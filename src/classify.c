@@ -48,7 +48,8 @@ gy_classify_key(GyBy by, PyObject *op, Py_ssize_t size,
 }
 
 PyObject *
-gy_classify_label(GyState *state, GyBy by, uintptr_t key, PyObject *example)
+gy_classify_label(GyState *state, GyBy by, uintptr_t key, PyObject *example,
+                  const GyOwners *owners)
 {
     switch (by) {
     case GY_BY_CLODO:
@@ -77,7 +78,7 @@ gy_classify_label(GyState *state, GyBy by, uintptr_t key, PyObject *example)
         return gy_render_module_name((PyObject *)key);
     case GY_BY_ID:
     case GY_BY_IDSET:
-        return gy_render_brief_one(state, example, NULL);
+        return gy_render_brief_one(state, example, owners);
     case GY_BY_UNITY:
     default:
         return PyUnicode_FromString("<Anything>");

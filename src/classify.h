@@ -36,11 +36,12 @@ typedef enum {
 uintptr_t gy_classify_key(GyBy by, PyObject *op, Py_ssize_t size,
                           const GyOwners *owners, Py_ssize_t *cursor);
 /* The row label of a class, new reference; example is a member of it
- * (borrowed). May call Python code (a module's name, a type's
- * __module__); never fails except with MemoryError: what cannot be read
- * is shown as '?'. */
+ * (borrowed), owners the dict owners of its set (for an Idset label,
+ * which is a brief and names a dict by its owner; may be NULL). May call
+ * Python code (a module's name, a type's __module__); never fails except
+ * with MemoryError: what cannot be read is shown as '?'. */
 PyObject *gy_classify_label(GyState *state, GyBy by, uintptr_t key,
-                            PyObject *example);
+                            PyObject *example, const GyOwners *owners);
 /* The class as a Python value, new reference: Clodo a type, (owner
  * type,) for a dict of it or () for a dict without owner; Type the type;
  * Size the int; Module the module or None for ~module; Id and Idset the

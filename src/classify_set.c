@@ -1125,10 +1125,7 @@ simple_label(GyState *state, const GyClassified *c, GyBy by, uintptr_t key,
     if (by == GY_BY_SIZE && and_ctx) {
         return PyUnicode_FromFormat("%zd", (Py_ssize_t)(key - 1));
     }
-    if (by == GY_BY_IDSET && example != NULL) {
-        return gy_render_brief_one(state, example, c->owners);
-    }
-    return gy_classify_label(state, by, key, example);
+    return gy_classify_label(state, by, key, example, c->owners);
 }
 
 /* The words of a composite class: a set key (Rcs, Via) or an interned

@@ -1084,7 +1084,8 @@ nodeset_py_member_brief(PyObject *op, PyObject *args)
     PyObject *x = self->nodes->items[i];
     uintptr_t key = gy_classify_key(GY_BY_CLODO, x, 0, self->nodes->owners,
                                     NULL);
-    PyObject *kind = gy_classify_label(st, GY_BY_CLODO, key, x);
+    PyObject *kind = gy_classify_label(st, GY_BY_CLODO, key, x,
+                                       self->nodes->owners);
     PyObject *rend = kind ? gy_render_object(st, x, self->nodes->owners)
                           : NULL;
     if (rend == NULL) {

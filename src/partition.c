@@ -298,7 +298,8 @@ partition_by_id(GyState *state, GyNodes *nodes, GyBy by)
             goto error;
         }
         if (added) {
-            PyObject *lab = gy_classify_label(state, GY_BY_CLODO, ck, op);
+            PyObject *lab = gy_classify_label(state, GY_BY_CLODO, ck, op,
+                                              nodes->owners);
             if (lab == NULL) {
                 goto error;
             }
@@ -498,10 +499,8 @@ partition_new(GyState *state, GyNodes *nodes, const GyER *er)
                                              row->example, 0);
         }
         else {
-            /* An Idset label is a brief, which names dicts by owner. */
-            row->label = by == GY_BY_IDSET
-                ? gy_render_brief_one(state, row->example, nodes->owners)
-                : gy_classify_label(state, by, row->key, row->example);
+            row->label = gy_classify_label(state, by, row->key,
+                                           row->example, nodes->owners);
         }
         if (row->label == NULL) {
             goto error;
@@ -685,7 +684,7 @@ gy_partition_from_totals(GyState *state, GyNodes *nodes)
         srows[r].row.size = t->rows[r].size;
         srows[r].old = (uint32_t)r;
         srows[r].row.label = gy_classify_label(state, GY_BY_CLODO,
-                                               t->rows[r].key, NULL);
+                                               t->rows[r].key, NULL, NULL);
         if (srows[r].row.label == NULL) {
             goto error;
         }

@@ -472,7 +472,7 @@ PyObject *
 gy_render_brief_one(GyState *state, PyObject *op, const GyOwners *owners)
 {
     uintptr_t key = gy_classify_key(GY_BY_CLODO, op, 0, owners, NULL);
-    PyObject *label = gy_classify_label(state, GY_BY_CLODO, key, op);
+    PyObject *label = gy_classify_label(state, GY_BY_CLODO, key, op, owners);
     PyObject *r = NULL;
     if (label == NULL) {
         return NULL;
@@ -848,7 +848,8 @@ id_common_kind(GyState *state, GyPartition *p, GyNodes *nodes, int *mixed)
             return NULL;
         }
     }
-    return gy_classify_label(state, GY_BY_CLODO, first, p->rows[0].example);
+    return gy_classify_label(state, GY_BY_CLODO, first, p->rows[0].example,
+                             nodes->owners);
 }
 
 int
@@ -899,7 +900,7 @@ gy_render_id_label(GyState *state, GyPartition *p, GyNodes *nodes,
     PyObject *k = gy_classify_label(
         state, GY_BY_CLODO,
         gy_classify_key(GY_BY_CLODO, example, 0, nodes->owners, NULL),
-        example);
+        example, nodes->owners);
     if (k == NULL) {
         return NULL;
     }
