@@ -128,7 +128,7 @@ typedef struct DictSize {
 typedef struct TallyType {
     PyTypeObject *tp;
     GySizeWay way;
-    Py_ssize_t row;            /* position in totals.rows, or -1 (dict) */
+    Py_ssize_t row;            /* position in totals.rows */
 } TallyType;
 
 #define TALLY_TYPES 64
@@ -158,18 +158,14 @@ tally_object(Tally *t, PyObject *op)
     TallyType *tt = &t->types[gy_ptrcache_index(tp) & (TALLY_TYPES - 1)];
     if (tt->tp != tp) {
         tt->tp = NULL;
-        tt->row = -1;
         if (gy_sizer_way(&t->sizer, tp, &tt->way) < 0
-            || (tp != &PyDict_Type
-                && (tt->row = gy_totals_row(&t->totals, (uintptr_t)tp))
-                   < 0)) {
+            || (tt->row = gy_totals_row(&t->totals, (uintptr_t)tp)) < 0) {
             return -1;
         }
         tt->tp = tp;
     }
     Py_ssize_t size = gy_size_quick(&tt->way, op);
-    if (size >= 0 && tt->row >= 0) {
-        /* The common case: not a dict, sized here. */
+    if (size >= 0) {
         t->totals.count++;
         t->totals.size += size;
         t->totals.rows[tt->row].count++;
@@ -179,16 +175,14 @@ tally_object(Tally *t, PyObject *op)
     if (size == -1) {
         return -1;
     }
-    if (size == -2) {
-        if (t->nlater == t->later_cap
-            && gy_grow(&t->later, &t->later_cap, t->nlater + 1,
-                       sizeof(PyObject *)) < 0) {
-            return -1;
-        }
-        t->later[t->nlater++] = op;
-        return 0;
+    /* -2: its size needs Python code; sized after the walk. */
+    if (t->nlater == t->later_cap
+        && gy_grow(&t->later, &t->later_cap, t->nlater + 1,
+                   sizeof(PyObject *)) < 0) {
+        return -1;
     }
-    return gy_totals_add(&t->totals, (uintptr_t)tp, size);
+    t->later[t->nlater++] = op;
+    return 0;
 }
 
 /* An exact dict, once expanded (its keys object is in cache then): key is
