@@ -22,6 +22,7 @@
  */
 #include "graph.h"
 
+#include "bigmem.h"
 #include "walk.h"
 
 typedef struct VEdge {
@@ -118,9 +119,8 @@ static int
 builder_forward(Builder *b, GyEdgeLog *log)
 {
     GyGraph *g = b->g;
-    g->out_start = PyMem_Calloc((size_t)g->nnodes + 2, sizeof(uint32_t));
+    g->out_start = gy_big_alloc(g->nnodes + 2, sizeof(uint32_t), 1);
     if (g->out_start == NULL) {
-        PyErr_NoMemory();
         return -1;
     }
     /* Pass 1: ids, and counts in out_start[src + 1]. */
@@ -151,7 +151,7 @@ builder_forward(Builder *b, GyEdgeLog *log)
     if (graph_check_edges(nreal_edges + b->nvedges) < 0) {
         return -1;
     }
-    g->out = gy_alloc_array(nreal_edges + b->nvedges + 1, sizeof(uint32_t));
+    g->out = gy_big_alloc(nreal_edges + b->nvedges + 1, sizeof(uint32_t), 0);
     if (g->out == NULL) {
         return -1;
     }
@@ -173,7 +173,7 @@ builder_forward(Builder *b, GyEdgeLog *log)
         }
         /* 8 bytes an edge: each block goes as soon as it is copied, so
            the log and the rows are never both whole. */
-        PyMem_Free(log->blocks[k]);
+        gy_big_free(log->blocks[k]);
         log->blocks[k] = NULL;
     }
     gy_edgelog_fini(log);
@@ -211,10 +211,12 @@ graph_reverse(GyGraph *g)
 {
     Py_ssize_t n = g->nnodes;
     Py_ssize_t nedges = g->out_start[n];
-    g->in_start = PyMem_Calloc((size_t)n + 2, sizeof(uint32_t));
-    g->in = gy_alloc_array(nedges + 1, sizeof(uint32_t));
-    if (g->in_start == NULL || g->in == NULL) {
-        PyErr_NoMemory();
+    g->in_start = gy_big_alloc(n + 2, sizeof(uint32_t), 1);
+    if (g->in_start == NULL) {
+        return -1;
+    }
+    g->in = gy_big_alloc(nedges + 1, sizeof(uint32_t), 0);
+    if (g->in == NULL) {
         return -1;
     }
     /* in_start[d + 2] counts d's referrers; the prefix sum shifted by one
@@ -300,10 +302,10 @@ gy_graph_free(GyGraph *g)
     gy_nodes_decref(g->nodes);
     gy_nodeindex_fini(&g->index);
     PyMem_Free(g->frames);
-    PyMem_Free(g->out_start);
-    PyMem_Free(g->out);
-    PyMem_Free(g->in_start);
-    PyMem_Free(g->in);
+    gy_big_free(g->out_start);
+    gy_big_free(g->out);
+    gy_big_free(g->in_start);
+    gy_big_free(g->in);
     PyMem_Free(g->vlabels);
     PyMem_Free(g);
 }

@@ -7,19 +7,18 @@
 #include "markset.h"
 #include "ptrmap.h"
 
-#define GY_BLOCK_WORDS 8                        /* 8 KiB of address space */
-#define GY_CHUNK_BLOCKS (GY_CHUNK_WORDS / GY_BLOCK_WORDS)
-#define GY_BLOCK_MIXED UINT32_MAX
+#define GY_RANK_MIXED UINT32_MAX
 /* Chunks found without the directory: every chunk of a heap spanning up
  * to 1 GiB has its own slot (lookups come in no useful order). */
 #define GY_INDEX_CACHE 1024
 
 typedef struct GyIndexChunk {
     uint64_t bits[GY_CHUNK_WORDS];
-    /* Id of the first member in each block, or GY_BLOCK_MIXED when the
-       block also holds addresses that are not multiples of 16: then all
-       of its members are in the odd table. */
-    uint32_t first[GY_CHUNK_BLOCKS];
+    /* Id of the first member in each word that has one, or GY_RANK_MIXED
+       when the word's 8 KiB block also holds addresses that are not
+       multiples of 16: then all of the block's members are in the odd
+       table. Words without members are never read. */
+    uint32_t rank[GY_CHUNK_WORDS];
 } GyIndexChunk;
 
 typedef struct GyNodeIndex {
@@ -55,7 +54,7 @@ gy_popcount64(uint64_t x)
 }
 
 /* The id of p, or -1 if p is not a member. O(1): one cached chunk lookup
- * and at most eight popcounts. */
+ * and one popcount. */
 static inline Py_ssize_t
 gy_nodeindex_get(GyNodeIndex *ix, const void *p)
 {
@@ -69,20 +68,16 @@ gy_nodeindex_get(GyNodeIndex *ix, const void *p)
     size_t bit = (a & (((uintptr_t)1 << GY_CHUNK_SHIFT) - 1))
                  >> GY_GRAIN_SHIFT;
     size_t w = bit >> 6;
-    uint64_t below = (UINT64_C(1) << (bit & 63)) - 1;
-    if (!((c->bits[w] >> (bit & 63)) & 1)) {
+    uint64_t word = c->bits[w];
+    if (!((word >> (bit & 63)) & 1)) {
         return -1;
     }
-    uint32_t first = c->first[w / GY_BLOCK_WORDS];
-    if (first == GY_BLOCK_MIXED) {
+    uint32_t rank = c->rank[w];
+    if (rank == GY_RANK_MIXED) {
         return gy_nodeindex_get_slow(ix, p);
     }
-    Py_ssize_t id = (Py_ssize_t)first
-                    + gy_popcount64(c->bits[w] & below);
-    for (size_t j = w & ~(size_t)(GY_BLOCK_WORDS - 1); j < w; j++) {
-        id += gy_popcount64(c->bits[j]);
-    }
-    return id;
+    uint64_t below = (UINT64_C(1) << (bit & 63)) - 1;
+    return (Py_ssize_t)rank + gy_popcount64(word & below);
 }
 
 #endif /* GY_NODEINDEX_H */

@@ -25,6 +25,7 @@
  */
 #include "walk.h"
 
+#include "bigmem.h"
 #include "classify.h"
 #include "markset.h"
 #include "pyinternals.h"
@@ -522,7 +523,7 @@ gy_edgelog_grow(GyEdgeLog *log)
                    sizeof(uintptr_t *)) < 0) {
         return -1;
     }
-    uintptr_t *b = gy_alloc_array(GY_EDGELOG_BLOCK, sizeof(uintptr_t));
+    uintptr_t *b = gy_big_alloc(GY_EDGELOG_BLOCK, sizeof(uintptr_t), 0);
     if (b == NULL) {
         return -1;
     }
@@ -536,7 +537,7 @@ void
 gy_edgelog_fini(GyEdgeLog *log)
 {
     for (Py_ssize_t i = 0; i < log->nblocks; i++) {
-        PyMem_Free(log->blocks[i]);
+        gy_big_free(log->blocks[i]);
     }
     PyMem_Free(log->blocks);
     memset(log, 0, sizeof(*log));

@@ -26,7 +26,7 @@ int gy_walk_heap(GyState *state, GyWalkResult *out);
  * address | 1); the plain entries after it are the addresses it refers
  * to, the profiler's own included. Kept in blocks, so growing never
  * copies. */
-#define GY_EDGELOG_BLOCK ((Py_ssize_t)1 << 17)
+#define GY_EDGELOG_BLOCK ((Py_ssize_t)1 << 18)     /* 2 MiB: one huge page */
 
 typedef struct GyEdgeLog {
     uintptr_t **blocks;
