@@ -26,6 +26,7 @@
 
 #include "frameobject.h"
 
+#include "bigmem.h"
 #include "partition.h"
 #include "pyinternals.h"
 #include "relate.h"
@@ -319,7 +320,7 @@ static Py_ssize_t *
 member_ids(GyGraph *g, const GyNodes *nodes)
 {
     Py_ssize_t n = nodes->count;
-    Py_ssize_t *ids = gy_alloc_array(n + 1, sizeof(Py_ssize_t));
+    Py_ssize_t *ids = gy_big_alloc(n + 1, sizeof(Py_ssize_t), 0);
     if (ids == NULL) {
         return NULL;
     }
@@ -430,13 +431,18 @@ classify_refdby(GyState *state, GyClassified *c, GyNodes *nodes,
 done:
     gy_sizer_fini(&sizer);
     PyMem_Free(cache);
-    PyMem_Free(ids);
+    gy_big_free(ids);
     PyMem_Free(vec);
     return rc;
 }
 
 /* ------------------------------------------------------------------ */
 /* Via: the names of the references to each member */
+
+typedef struct ViaNode {
+    uint32_t member;           /* member index, or NONE32 */
+    uint32_t stamp;            /* last referrer + 1 to reach it */
+} ViaNode;
 
 typedef struct ViaPair {
     uint32_t member;
@@ -452,8 +458,8 @@ typedef struct Via {
     uint32_t cache_atom[ATOM_CACHE];
     GyClassified *c;
     GyGraph *g;
-    uint32_t *member_of;       /* node id -> member index, or NONE32 */
-    uint32_t *stamp;           /* node id -> last referrer + 1 to reach it */
+    ViaNode *node;             /* by node id; both halves are read for each
+                                  named reference, so one line holds both */
     uint32_t src;              /* the referrer being related */
     GyKeyTable atoms;          /* distinct relations seen */
     GyRel *atom_rels;          /* by atom id */
@@ -555,18 +561,17 @@ via_relproc(const GyRel *rel, PyObject *dst, void *arg)
 {
     Via *v = arg;
     Py_ssize_t id = gy_graph_id(v->g, dst);
-    if (id < 0 || v->member_of[id] == NONE32
-        || v->stamp[id] != v->src + 1) {
+    if (id < 0 || v->node[id].member == NONE32
+        || v->node[id].stamp != v->src + 1) {
         return 0;
     }
-    return via_add(v, v->member_of[id], rel);
+    return via_add(v, v->node[id].member, rel);
 }
 
 static void
 via_fini(Via *v)
 {
-    PyMem_Free(v->member_of);
-    PyMem_Free(v->stamp);
+    gy_big_free(v->node);
     gy_keytable_fini(&v->atoms);
     PyMem_Free(v->atom_rels);
     PyMem_Free(v->pairs);
@@ -637,7 +642,7 @@ classify_via(GyState *state, GyClassified *c, GyNodes *nodes,
     Py_ssize_t *ids = NULL, *first = NULL;
     uint32_t *canon = NULL, *referrers = NULL;
     uintptr_t *vec = NULL;
-    Py_ssize_t nref = 0, veccap = 0;
+    Py_ssize_t nref = 0;
     int rc = -1;
     memset(&v, 0, sizeof(v));
     if (ensure_graph(state, graph) < 0) {
@@ -652,19 +657,21 @@ classify_via(GyState *state, GyClassified *c, GyNodes *nodes,
     if (gy_keytable_init(&v.atoms) < 0) {
         goto done;
     }
-    v.member_of = gy_alloc_array(g->nnodes + 1, sizeof(uint32_t));
-    v.stamp = PyMem_Calloc((size_t)g->nnodes + 1, sizeof(uint32_t));
-    ids = member_ids(g, nodes);
-    referrers = gy_alloc_array(g->nnodes + 1, sizeof(uint32_t));
-    if (v.member_of == NULL || v.stamp == NULL || ids == NULL
-        || referrers == NULL) {
-        PyErr_NoMemory();
+    /* The arrays over all nodes are big scratch (bigmem.c). */
+    v.node = gy_big_alloc(g->nnodes + 1, sizeof(ViaNode), 0);
+    referrers = v.node ? gy_big_alloc(g->nnodes + 1, sizeof(uint32_t), 0)
+                       : NULL;
+    ids = referrers ? member_ids(g, nodes) : NULL;
+    if (ids == NULL) {
         goto done;
     }
-    memset(v.member_of, 0xff, (size_t)g->nnodes * sizeof(uint32_t));
+    for (Py_ssize_t i = 0; i < g->nnodes; i++) {
+        v.node[i].member = NONE32;
+        v.node[i].stamp = 0;
+    }
     for (Py_ssize_t k = 0; k < nodes->count; k++) {
         if (ids[k] >= 0) {
-            v.member_of[ids[k]] = (uint32_t)k;
+            v.node[ids[k]].member = (uint32_t)k;
         }
     }
     /* The distinct referrers of the members (stamp marks them for now). */
@@ -675,13 +682,15 @@ classify_via(GyState *state, GyClassified *c, GyNodes *nodes,
         }
         for (uint32_t e = g->in_start[id]; e < g->in_start[id + 1]; e++) {
             uint32_t r = g->in[e];
-            if (v.stamp[r] == 0) {
-                v.stamp[r] = 1;
+            if (v.node[r].stamp == 0) {
+                v.node[r].stamp = 1;
                 referrers[nref++] = r;
             }
         }
     }
-    memset(v.stamp, 0, (size_t)g->nnodes * sizeof(uint32_t));
+    for (Py_ssize_t i = 0; i < g->nnodes; i++) {
+        v.node[i].stamp = 0;
+    }
     /* About one name per in-edge. */
     Py_ssize_t nin = 0;
     for (Py_ssize_t k = 0; k < nodes->count; k++) {
@@ -692,7 +701,7 @@ classify_via(GyState *state, GyClassified *c, GyNodes *nodes,
     if (gy_grow(&v.pairs, &v.pairs_cap, nin + 1, sizeof(ViaPair)) < 0) {
         goto done;
     }
-    /* Relate each referrer once. stamp[d] == r + 1 tells that r has an
+    /* Relate each referrer once. node[d].stamp == r + 1 tells that r has an
        edge to d, so names of references the graph does not hold (fields
        a type's traversal skips) are not counted. */
     for (Py_ssize_t i = 0; i < nref; i++) {
@@ -700,7 +709,7 @@ classify_via(GyState *state, GyClassified *c, GyNodes *nodes,
         v.src = r;
         if (r < g->nreal) {
             for (uint32_t e = g->out_start[r]; e < g->out_start[r + 1]; e++) {
-                v.stamp[g->out[e]] = r + 1;
+                v.node[g->out[e]].stamp = r + 1;
             }
             if (gy_relate(&relater, g->nodes->items[r], via_relproc, &v)) {
                 if (!PyErr_Occurred()) {
@@ -715,20 +724,20 @@ classify_via(GyState *state, GyClassified *c, GyNodes *nodes,
         for (uint32_t e = g->out_start[r]; e < g->out_start[r + 1]; e++) {
             uint32_t d = g->out[e];
             GyRel rel;
-            if (v.member_of[d] != NONE32
+            if (v.node[d].member != NONE32
                 && gy_relate_rootref(&g->vlabels[e - base], &rel)
-                && via_add(&v, v.member_of[d], &rel) < 0) {
+                && via_add(&v, v.node[d].member, &rel) < 0) {
                 goto done;
             }
         }
     }
     /* Python code may run from here on (reprs of keys). */
     canon = via_atom_strings(&v, c);
-    first = PyMem_Calloc((size_t)nodes->count + 2, sizeof(Py_ssize_t));
-    if (canon == NULL || first == NULL) {
-        if (!PyErr_Occurred()) {
-            PyErr_NoMemory();
-        }
+    if (canon == NULL) {
+        goto done;
+    }
+    first = gy_big_alloc(nodes->count + 2, sizeof(Py_ssize_t), 1);
+    if (first == NULL) {
         goto done;
     }
     /* Group the (member, atom) pairs by member: counting sort. */
@@ -738,7 +747,8 @@ classify_via(GyState *state, GyClassified *c, GyNodes *nodes,
     for (Py_ssize_t k = 2; k <= nodes->count + 1; k++) {
         first[k] += first[k - 1];
     }
-    if (gy_grow(&vec, &veccap, v.npairs + 1, sizeof(uintptr_t)) < 0) {
+    vec = gy_big_alloc(v.npairs + 1, sizeof(uintptr_t), 0);
+    if (vec == NULL) {
         goto done;
     }
     for (Py_ssize_t p = 0; p < v.npairs; p++) {
@@ -756,11 +766,11 @@ classify_via(GyState *state, GyClassified *c, GyNodes *nodes,
 done:
     gy_relater_fini(&relater);
     via_fini(&v);
-    PyMem_Free(ids);
-    PyMem_Free(first);
+    gy_big_free(ids);
+    gy_big_free(first);
     PyMem_Free(canon);
-    PyMem_Free(referrers);
-    PyMem_Free(vec);
+    gy_big_free(referrers);
+    gy_big_free(vec);
     return rc;
 }
 
