@@ -224,6 +224,29 @@ setkey_make(GyClassified *c, const uintptr_t *v, Py_ssize_t n)
     return id < 0 ? 0 : ((uintptr_t)id << 2) | 3;
 }
 
+Py_ssize_t
+gy_classified_ndense(const GyClassified *c)
+{
+    /* Via's single atoms are string indexes, dense already; Rcs's are
+       class keys (addresses), which are not. */
+    if (c->er->by != GY_BY_VIA) {
+        return 0;
+    }
+    return 1 + c->nstrings + c->table.n;
+}
+
+Py_ssize_t
+gy_classified_dense(const GyClassified *c, uintptr_t key)
+{
+    if (key == SETKEY_EMPTY) {
+        return 0;
+    }
+    if ((key & 3) == 2) {
+        return 1 + (Py_ssize_t)(key >> 2);
+    }
+    return 1 + c->nstrings + (Py_ssize_t)(key >> 2);
+}
+
 /* The words of a set key; one is scratch space for a one-word set. */
 static const uintptr_t *
 setkey_get(const GyClassified *c, uintptr_t key, uintptr_t *one,

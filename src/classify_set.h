@@ -59,5 +59,11 @@ PyObject *gy_classified_label(GyState *state, const GyClassified *c,
                               uintptr_t key, PyObject *example, int and_ctx);
 PyObject *gy_classified_key_object(GyState *state, const GyClassified *c,
                                    uintptr_t key, PyObject *example);
+/* How many distinct keys c can have when they map to dense indexes (Via:
+ * every key is the empty set, one atom or an interned set), else 0; and
+ * the index of a key in [0, that number). Lets a partition find a key's
+ * row with an array instead of a hash table. */
+Py_ssize_t gy_classified_ndense(const GyClassified *c);
+Py_ssize_t gy_classified_dense(const GyClassified *c, uintptr_t key);
 
 #endif /* GY_CLASSIFY_SET_H */

@@ -414,6 +414,7 @@ partition_new(GyState *state, GyNodes *nodes, const GyER *er)
     SortRow *srows = NULL;
     Py_ssize_t nrows = 0, cap = 0, cursor = 0;
     GyPtrCache recent;
+    uint32_t *dense_rows = NULL;   /* row by dense key index, if any */
     /* Sizes not known yet are computed in the same pass: one trip through
        the members' headers instead of two. */
     Py_ssize_t *sizes = nodes->sizes, *new_sizes = NULL, total = 0;
@@ -435,6 +436,15 @@ partition_new(GyState *state, GyNodes *nodes, const GyER *er)
         goto error;
     }
     memset(&recent, 0, sizeof(recent));
+    if (keys != NULL && gy_classified_ndense(&classified) > 0) {
+        dense_rows = gy_alloc_array(gy_classified_ndense(&classified),
+                                    sizeof(uint32_t));
+        if (dense_rows == NULL) {
+            goto error;
+        }
+        memset(dense_rows, 0xff,
+               (size_t)gy_classified_ndense(&classified) * sizeof(uint32_t));
+    }
     /* Invariant: rows [0, nrows) hold the totals of members [0, i). */
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *op = nodes->items[i];
@@ -450,6 +460,25 @@ partition_new(GyState *state, GyNodes *nodes, const GyER *er)
                              : gy_classify_key(by, op, sizes[i],
                                                nodes->owners, &cursor);
         uintptr_t r;
+        if (dense_rows != NULL) {
+            /* Keys with dense indexes: the row by array, no hashing. */
+            uint32_t *at = &dense_rows[gy_classified_dense(&classified, key)];
+            if (*at == UINT32_MAX) {
+                if (nrows == cap
+                    && gy_grow(&srows, &cap, nrows + 1, sizeof(SortRow)) < 0) {
+                    goto error;
+                }
+                memset(&srows[nrows], 0, sizeof(SortRow));
+                srows[nrows].row.key = key;
+                srows[nrows].row.example = op;
+                srows[nrows].old = (uint32_t)nrows;
+                *at = (uint32_t)nrows++;
+            }
+            srows[*at].row.count++;
+            srows[*at].row.size += sizes[i];
+            p->row_of[i] = *at;
+            continue;
+        }
         if (gy_ptrcache_get(&recent, (void *)key, &r)) {
             srows[r].row.count++;
             srows[r].row.size += sizes[i];
@@ -479,6 +508,8 @@ partition_new(GyState *state, GyNodes *nodes, const GyER *er)
         gy_ptrcache_put(&recent, (void *)key, *slot);
     }
     gy_ptrmap_fini(&rowmap);
+    PyMem_Free(dense_rows);
+    dense_rows = NULL;
     if (new_sizes != NULL) {
         gy_sizer_fini(&sizer);
         if (nodes->sizes == NULL) {
@@ -534,6 +565,7 @@ error:
         PyMem_Free(new_sizes);
     }
     gy_ptrmap_fini(&rowmap);
+    PyMem_Free(dense_rows);
     for (Py_ssize_t r = 0; r < nrows; r++) {
         Py_XDECREF(srows[r].row.label);
         Py_XDECREF(srows[r].row.keyobj);
