@@ -484,6 +484,7 @@ typedef struct Via {
     ViaNode *node;             /* by node id; both halves are read for each
                                   named reference, so one line holds both */
     uint32_t src;              /* the referrer being related */
+    int trusted;               /* it names only edges the graph holds */
     GyKeyTable atoms;          /* distinct relations seen */
     GyRel *atom_rels;          /* by atom id */
     Py_ssize_t natoms, atoms_cap;
@@ -585,7 +586,7 @@ via_relproc(const GyRel *rel, PyObject *dst, void *arg)
     Via *v = arg;
     Py_ssize_t id = gy_graph_id(v->g, dst);
     if (id < 0 || v->node[id].member == NONE32
-        || v->node[id].stamp != v->src + 1) {
+        || (!v->trusted && v->node[id].stamp != v->src + 1)) {
         return 0;
     }
     return via_add(v, v->node[id].member, rel);
@@ -656,6 +657,44 @@ error:
     return NULL;
 }
 
+/* The named references from node r to members, into v's pairs. */
+static int
+via_relate_referrer(Via *v, GyRelater *relater, uint32_t r)
+{
+    GyGraph *g = v->g;
+    v->src = r;
+    if (r < g->nreal) {
+        PyObject *op = g->nodes->items[r];
+        v->trusted = PyDict_CheckExact(op) || PyList_CheckExact(op)
+                     || PyTuple_CheckExact(op);
+        if (!v->trusted) {
+            for (uint32_t e = g->out_start[r]; e < g->out_start[r + 1]; e++) {
+                v->node[g->out[e]].stamp = r + 1;
+            }
+        }
+        if (gy_relate(relater, op, via_relproc, v)) {
+            if (!PyErr_Occurred()) {
+                PyErr_SetString(PyExc_RuntimeError,
+                                "byvia: relating a referrer failed");
+            }
+            return -1;
+        }
+        return 0;
+    }
+    /* The root or a frame: its edges carry their names. */
+    uint32_t base = g->out_start[g->nreal];
+    for (uint32_t e = g->out_start[r]; e < g->out_start[r + 1]; e++) {
+        uint32_t d = g->out[e];
+        GyRel rel;
+        if (v->node[d].member != NONE32
+            && gy_relate_rootref(&g->vlabels[e - base], &rel)
+            && via_add(v, v->node[d].member, &rel) < 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static int
 classify_via(GyState *state, GyClassified *c, GyNodes *nodes,
              GyGraph **graph)
@@ -663,9 +702,9 @@ classify_via(GyState *state, GyClassified *c, GyNodes *nodes,
     Via v;
     GyRelater relater;
     Py_ssize_t *ids = NULL, *first = NULL;
-    uint32_t *canon = NULL, *referrers = NULL;
+    uint32_t *canon = NULL;
+    uint64_t *referrers = NULL;
     uintptr_t *vec = NULL;
-    Py_ssize_t nref = 0;
     int rc = -1;
     memset(&v, 0, sizeof(v));
     if (ensure_graph(state, graph) < 0) {
@@ -682,9 +721,7 @@ classify_via(GyState *state, GyClassified *c, GyNodes *nodes,
     }
     /* The arrays over all nodes are big scratch (bigmem.c). */
     v.node = gy_big_alloc(g->nnodes + 1, sizeof(ViaNode), 0);
-    referrers = v.node ? gy_big_alloc(g->nnodes + 1, sizeof(uint32_t), 0)
-                       : NULL;
-    ids = referrers ? member_ids(g, nodes) : NULL;
+    ids = v.node ? member_ids(g, nodes) : NULL;
     if (ids == NULL) {
         goto done;
     }
@@ -697,28 +734,25 @@ classify_via(GyState *state, GyClassified *c, GyNodes *nodes,
             v.node[ids[k]].member = (uint32_t)k;
         }
     }
-    /* The distinct referrers of the members (stamp marks them for now). */
+    /* The distinct referrers of the members, as a bitmap over node ids:
+       they are then related in id order, which is address order, so the
+       objects are read front to back rather than at random. */
+    size_t nwords = ((size_t)g->nnodes + 63) / 64;
+    referrers = PyMem_Calloc(nwords + 1, sizeof(uint64_t));
+    if (referrers == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    Py_ssize_t nin = 0;            /* about one name per in-edge */
     for (Py_ssize_t k = 0; k < nodes->count; k++) {
         Py_ssize_t id = ids[k];
         if (id < 0) {
             continue;
         }
+        nin += g->in_start[id + 1] - g->in_start[id];
         for (uint32_t e = g->in_start[id]; e < g->in_start[id + 1]; e++) {
             uint32_t r = g->in[e];
-            if (v.node[r].stamp == 0) {
-                v.node[r].stamp = 1;
-                referrers[nref++] = r;
-            }
-        }
-    }
-    for (Py_ssize_t i = 0; i < g->nnodes; i++) {
-        v.node[i].stamp = 0;
-    }
-    /* About one name per in-edge. */
-    Py_ssize_t nin = 0;
-    for (Py_ssize_t k = 0; k < nodes->count; k++) {
-        if (ids[k] >= 0) {
-            nin += g->in_start[ids[k] + 1] - g->in_start[ids[k]];
+            referrers[r >> 6] |= UINT64_C(1) << (r & 63);
         }
     }
     if (gy_grow(&v.pairs, &v.pairs_cap, nin + 1, sizeof(ViaPair)) < 0) {
@@ -726,30 +760,12 @@ classify_via(GyState *state, GyClassified *c, GyNodes *nodes,
     }
     /* Relate each referrer once. node[d].stamp == r + 1 tells that r has an
        edge to d, so names of references the graph does not hold (fields
-       a type's traversal skips) are not counted. */
-    for (Py_ssize_t i = 0; i < nref; i++) {
-        uint32_t r = referrers[i];
-        v.src = r;
-        if (r < g->nreal) {
-            for (uint32_t e = g->out_start[r]; e < g->out_start[r + 1]; e++) {
-                v.node[g->out[e]].stamp = r + 1;
-            }
-            if (gy_relate(&relater, g->nodes->items[r], via_relproc, &v)) {
-                if (!PyErr_Occurred()) {
-                    PyErr_SetString(PyExc_RuntimeError,
-                                    "byvia: relating a referrer failed");
-                }
-                goto done;
-            }
-            continue;
-        }
-        uint32_t base = g->out_start[g->nreal];
-        for (uint32_t e = g->out_start[r]; e < g->out_start[r + 1]; e++) {
-            uint32_t d = g->out[e];
-            GyRel rel;
-            if (v.node[d].member != NONE32
-                && gy_relate_rootref(&g->vlabels[e - base], &rel)
-                && via_add(&v, v.node[d].member, &rel) < 0) {
+       a type's traversal skips) are not counted. Exact dicts, lists and
+       tuples name just what they traverse: no stamps needed. */
+    for (size_t w = 0; w < nwords; w++) {
+        for (uint64_t word = referrers[w]; word != 0; word &= word - 1) {
+            uint32_t r = (uint32_t)(w * 64 + (size_t)__builtin_ctzll(word));
+            if (via_relate_referrer(&v, &relater, r) < 0) {
                 goto done;
             }
         }
@@ -792,7 +808,7 @@ done:
     gy_big_free(ids);
     gy_big_free(first);
     PyMem_Free(canon);
-    gy_big_free(referrers);
+    PyMem_Free(referrers);
     gy_big_free(vec);
     return rc;
 }
