@@ -70,10 +70,22 @@ gy_grow(void *buf, Py_ssize_t *cap, Py_ssize_t need, size_t elsize)
 /* Members: the one Python object holding a GyNodes's references on behalf
  * of every NodeSet that shares it (x, x.bytype, x.byrcs, ...). The
  * collector must see each reference once: the NodeSets report their
- * Members object, and it reports the members. */
-typedef struct {
+ * Members object, and it reports the members.
+ *
+ * A selection (h & kind, h.bytype[0]) borrows its items from the Members
+ * it was selected from, its keeper (nodeset.c says why): it holds a
+ * reference to the keeper and reports that instead of the members, so
+ * the collector sees the members kept alive through it. The keeper lists
+ * its borrowers. When the last holder that is not a borrower lets go of
+ * the keeper (members_release), every borrower first adopts its items,
+ * so a selection never keeps the rest of a big set alive. */
+typedef struct MembersObject {
     PyObject_HEAD
     GyNodes *nodes;           /* owns one C reference */
+    PyObject *keeper;         /* borrowed from: a MembersObject, or NULL */
+    struct MembersObject *borrowers;    /* list of those borrowing ours */
+    struct MembersObject *next_borrower, *prev_borrower;
+    Py_ssize_t nborrowers;
 } MembersObject;
 
 typedef struct {
@@ -94,22 +106,74 @@ state_of_type(PyTypeObject *tp)
 }
 
 static void
+members_unlink(MembersObject *b)
+{
+    MembersObject *k = (MembersObject *)b->keeper;
+    if (b->prev_borrower != NULL) {
+        b->prev_borrower->next_borrower = b->next_borrower;
+    }
+    else {
+        k->borrowers = b->next_borrower;
+    }
+    if (b->next_borrower != NULL) {
+        b->next_borrower->prev_borrower = b->prev_borrower;
+    }
+    b->next_borrower = b->prev_borrower = NULL;
+    k->nborrowers--;
+}
+
+/* Drop a reference to a Members object. If only its borrowers would hold
+ * it then, they adopt their items first and let it go. Runs no Python
+ * code before the last Py_DECREF. */
+static void
+members_release(PyObject *op)
+{
+    MembersObject *m = (MembersObject *)op;
+    if (m->nborrowers > 0 && Py_REFCNT(op) == 1 + m->nborrowers) {
+        while (m->borrowers != NULL) {
+            MembersObject *b = m->borrowers;
+            gy_nodes_adopt(b->nodes);
+            members_unlink(b);
+            b->keeper = NULL;
+            Py_DECREF(op);          /* b's; ours keeps it alive */
+        }
+    }
+    Py_DECREF(op);
+}
+
+static void
 members_tp_dealloc(PyObject *op)
 {
+    MembersObject *m = (MembersObject *)op;
     PyTypeObject *tp = Py_TYPE(op);
     PyObject_GC_UnTrack(op);
-    GyNodes *nodes = ((MembersObject *)op)->nodes;
-    ((MembersObject *)op)->nodes = NULL;
+    /* A keeper with borrowers is never deallocated: they hold it. */
+    GY_ASSERT(m->nborrowers == 0);
+    GyNodes *nodes = m->nodes;
+    PyObject *keeper = m->keeper;
+    m->nodes = NULL;
+    if (keeper != NULL) {
+        members_unlink(m);
+        m->keeper = NULL;
+    }
     tp->tp_free(op);
-    gy_nodes_decref(nodes);
+    gy_nodes_decref(nodes);         /* borrowed items: no references */
+    if (keeper != NULL) {
+        members_release(keeper);
+    }
     Py_DECREF(tp);
 }
 
 static int
 members_tp_traverse(PyObject *op, visitproc visit, void *arg)
 {
-    GyNodes *nodes = ((MembersObject *)op)->nodes;
+    MembersObject *m = (MembersObject *)op;
+    GyNodes *nodes = m->nodes;
     Py_VISIT(Py_TYPE(op));
+    if (m->keeper != NULL) {
+        Py_VISIT(m->keeper);        /* our items are its references */
+        return 0;
+    }
     for (Py_ssize_t i = 0; nodes != NULL && i < nodes->count; i++) {
         Py_VISIT(nodes->items[i]);
     }
@@ -129,9 +193,12 @@ nodeset_wrap_members(PyTypeObject *tp, PyObject *members)
     return (PyObject *)self;
 }
 
-/* New reference: a NodeSet of type tp over nodes (stolen). */
+/* New reference: a NodeSet of type tp over nodes (stolen); if keeper is
+ * set, nodes is a selection whose items are borrowed from that Members
+ * object's. The Members object is complete before the collector can see
+ * it: it must never report borrowed items as its references. */
 static PyObject *
-nodeset_wrap_steal(PyTypeObject *tp, GyNodes *nodes)
+nodeset_wrap_nodes(PyTypeObject *tp, GyNodes *nodes, MembersObject *keeper)
 {
     if (nodes == NULL) {
         return NULL;
@@ -140,14 +207,46 @@ nodeset_wrap_steal(PyTypeObject *tp, GyNodes *nodes)
     MembersObject *m = st == NULL ? NULL
         : PyObject_GC_New(MembersObject, st->members_type);
     if (m == NULL) {
-        gy_nodes_decref(nodes);
+        gy_nodes_decref(nodes);     /* releases only what it owns */
         return NULL;
     }
     m->nodes = nodes;
+    m->keeper = NULL;
+    m->borrowers = m->next_borrower = m->prev_borrower = NULL;
+    m->nborrowers = 0;
+    if (keeper != NULL) {
+        if (keeper->keeper != NULL) {
+            /* a selection of a selection: the same items' keeper */
+            keeper = (MembersObject *)keeper->keeper;
+        }
+        m->keeper = Py_NewRef((PyObject *)keeper);
+        m->next_borrower = keeper->borrowers;
+        if (keeper->borrowers != NULL) {
+            keeper->borrowers->prev_borrower = m;
+        }
+        keeper->borrowers = m;
+        keeper->nborrowers++;
+    }
     PyObject_GC_Track((PyObject *)m);
     PyObject *self = nodeset_wrap_members(tp, (PyObject *)m);
     Py_DECREF(m);
     return self;
+}
+
+/* New reference: a NodeSet of type tp over nodes (stolen). */
+static PyObject *
+nodeset_wrap_steal(PyTypeObject *tp, GyNodes *nodes)
+{
+    return nodeset_wrap_nodes(tp, nodes, NULL);
+}
+
+/* New reference: a NodeSet of type tp over sub (stolen), selected from
+ * the NodeSet source with its items borrowed from source's members. */
+static PyObject *
+nodeset_wrap_selection(PyTypeObject *tp, GyNodes *sub, PyObject *source)
+{
+    return nodeset_wrap_nodes(
+        tp, sub, (MembersObject *)((NodeSetObject *)source)->members);
 }
 
 static int
@@ -193,7 +292,11 @@ nodeset_tp_dealloc(PyObject *op)
     self->part = NULL;
     Py_CLEAR(self->part_spec);
     self->nodes = NULL;
-    Py_CLEAR(self->members);
+    PyObject *members = self->members;
+    self->members = NULL;
+    if (members != NULL) {
+        members_release(members);
+    }
     tp->tp_free(op);
     Py_DECREF(tp);
 }
@@ -518,9 +621,9 @@ nodeset_py_row(PyObject *op, PyObject *args)
         return PyErr_NoMemory();
     }
     wanted[i] = 1;
-    PyObject *set = nodeset_wrap_steal(
+    PyObject *set = nodeset_wrap_selection(
         st->nodeset_type, gy_nodes_select(self->nodes, p->row_of, wanted,
-                                          p->rows[i].count));
+                                          p->rows[i].count, 1), op);
     PyMem_Free(wanted);
     if (set == NULL) {
         return NULL;
@@ -565,9 +668,9 @@ nodeset_py_rowsel(PyObject *op, PyObject *args)
             n += p->rows[r].count;
         }
     }
-    result = nodeset_wrap_steal(st->nodeset_type,
-                                gy_nodes_select(self->nodes, p->row_of,
-                                                wanted, n));
+    result = nodeset_wrap_selection(st->nodeset_type,
+                                    gy_nodes_select(self->nodes, p->row_of,
+                                                    wanted, n, 1), op);
 done:
     PyMem_Free(wanted);
     return result;

@@ -13,8 +13,15 @@
  * Sizes are computed on first need (partition.c) and cached here, so a
  * set and its re-partitioned copies size each object once.
  *
- * Invariants: items strictly increase; every item is a strong reference;
- * a GyNodes is never modified after creation except to fill in sizes.
+ * A selection from a big set (h & kind, a row of a partition) may borrow
+ * its items instead: taking and later dropping a reference to each of
+ * 400,000 objects is a cache miss apiece, most of such a selection's
+ * cost. module.c then keeps the big set's holder alive, and makes the
+ * selection adopt its items (gy_nodes_adopt) before the big set could go.
+ *
+ * Invariants: items strictly increase; every item is a strong reference,
+ * or, if borrowed, one of a set that outlives this one; a GyNodes is never
+ * modified after creation except to fill in sizes and to adopt.
  */
 #include "nodeset.h"
 
@@ -66,6 +73,7 @@ gy_nodes_decref(GyNodes *s)
     Py_ssize_t count = s->count;
     s->items = NULL;
     s->count = 0;
+    int borrowed = s->borrowed;
     gy_owners_decref(s->owners);
     PyMem_Free(s->sizes);
     if (s->clodo_totals != NULL) {
@@ -73,10 +81,21 @@ gy_nodes_decref(GyNodes *s)
         PyMem_Free(s->clodo_totals);
     }
     PyMem_Free(s);
-    for (Py_ssize_t i = 0; i < count; i++) {
+    for (Py_ssize_t i = 0; !borrowed && i < count; i++) {
         Py_DECREF(items[i]);
     }
     PyMem_Free(items);
+}
+
+void
+gy_nodes_adopt(GyNodes *s)
+{
+    if (s->borrowed) {
+        for (Py_ssize_t i = 0; i < s->count; i++) {
+            Py_INCREF(s->items[i]);
+        }
+        s->borrowed = 0;
+    }
 }
 
 static int
@@ -253,19 +272,20 @@ gy_nodes_subset(const GyNodes *a, const GyNodes *b)
 
 GyNodes *
 gy_nodes_select(GyNodes *s, const uint32_t *rows, const uint8_t *wanted,
-                Py_ssize_t n)
+                Py_ssize_t n, int borrow)
 {
     PyObject **out = gy_alloc_array(n + 1, sizeof(PyObject *));
-    if (out == NULL) {
-        return NULL;
-    }
+    GyNodes *r = PyMem_Calloc(1, sizeof(GyNodes));
     Py_ssize_t *sizes = NULL;
     if (s->sizes != NULL && n > 0) {
         sizes = gy_alloc_array(n, sizeof(Py_ssize_t));
-        if (sizes == NULL) {
-            PyMem_Free(out);
-            return NULL;
-        }
+    }
+    if (out == NULL || r == NULL || (s->sizes != NULL && n > 0
+                                     && sizes == NULL)) {
+        PyMem_Free(out);
+        PyMem_Free(r);
+        PyMem_Free(sizes);
+        return (GyNodes *)PyErr_NoMemory();
     }
     /* One pass; the counts were known, so the result is allocated once. */
     Py_ssize_t k = 0, total = 0;
@@ -275,20 +295,25 @@ gy_nodes_select(GyNodes *s, const uint32_t *rows, const uint8_t *wanted,
                 sizes[k] = s->sizes[i];
                 total += s->sizes[i];
             }
-            out[k++] = Py_NewRef(s->items[i]);
+            out[k++] = s->items[i];
         }
     }
     GY_ASSERT(k == n);
+    r->refcnt = 1;
+    r->count = k;
+    r->items = out;
+    r->borrowed = 1;
+    if (!borrow) {
+        gy_nodes_adopt(r);
+    }
     if (s->owners != NULL) {
         gy_owners_incref(s->owners);
+        r->owners = s->owners;
     }
-    GyNodes *r = gy_nodes_new_steal(out, k, s->owners);
-    if (r == NULL || r->count == 0) {
-        PyMem_Free(sizes);
-        return r;
+    if (sizes != NULL) {
+        r->sizes = sizes;
+        r->total_size = total;
     }
-    r->sizes = sizes;
-    r->total_size = total;
     return r;
 }
 

@@ -11,7 +11,11 @@ struct GyTotals;
 typedef struct GyNodes {
     Py_ssize_t refcnt;         /* C-level sharing between set objects */
     Py_ssize_t count;
-    PyObject **items;          /* ascending addresses, strong references */
+    PyObject **items;          /* ascending addresses, strong references
+                                  unless borrowed */
+    int borrowed;              /* items are borrowed from a larger set
+                                  that outlives this one (a selection,
+                                  module.c keeps that set alive) */
     Py_ssize_t *sizes;         /* individual sizes, or NULL until asked */
     Py_ssize_t total_size;     /* valid when sizes != NULL */
     GyOwners *owners;          /* dict owners from the walk, or NULL */
@@ -49,9 +53,13 @@ GyNodes *gy_nodes_binop(GyNodes *a, GyNodes *b, GySetOp op);
 int gy_nodes_subset(const GyNodes *a, const GyNodes *b);
 /* Members i with wanted[rows[i]] set, n of them (the rows' counts add
  * up to it), as a new GyNodes sharing owners and with the sizes already
- * computed. One pass over rows. */
+ * computed. One pass over rows. With borrow set the result takes no
+ * references (borrowed): the caller keeps s's members alive for it, or
+ * calls gy_nodes_adopt first. */
 GyNodes *gy_nodes_select(GyNodes *s, const uint32_t *rows,
-                         const uint8_t *wanted, Py_ssize_t n);
+                         const uint8_t *wanted, Py_ssize_t n, int borrow);
+/* Make a borrowed set own its members: a reference to each. */
+void gy_nodes_adopt(GyNodes *s);
 /* Hash depending only on the members. */
 Py_hash_t gy_nodes_hash(const GyNodes *s);
 
