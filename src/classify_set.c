@@ -327,11 +327,14 @@ sort_unique(uintptr_t *v, Py_ssize_t n)
     return m;
 }
 
+/* The graph is borrowed (graph.h) where partitions pause the collector:
+ * classifying runs no Python code, except Via's key reprs, before which
+ * classify_via adopts it if a key is not of a builtin type. */
 static int
 ensure_graph(GyState *state, GyGraph **graph)
 {
     if (*graph == NULL) {
-        *graph = gy_graph_build(state);
+        *graph = gy_graph_build(state, GY_CAN_PAUSE_GC);
     }
     return *graph != NULL ? 0 : -1;
 }
@@ -407,6 +410,9 @@ classify_refdby(GyState *state, GyClassified *c, GyNodes *nodes,
         return -1;
     }
     GyGraph *g = *graph;
+    if (by == GY_BY_SIZE) {
+        gy_graph_adopt(g);          /* a __sizeof__ may be Python code */
+    }
     if (gy_sizer_init(&sizer, state) < 0) {
         return -1;
     }
@@ -601,6 +607,22 @@ via_fini(Via *v)
     PyMem_Free(v->pairs);
 }
 
+/* Whether making the atoms' text may run Python code: a key or name whose
+ * repr is not the builtin's own. */
+static int
+via_atoms_run_code(const Via *v)
+{
+    for (Py_ssize_t a = 0; a < v->natoms; a++) {
+        PyObject *o = v->atom_rels[a].obj;
+        if (o != NULL && !PyUnicode_CheckExact(o) && !PyLong_CheckExact(o)
+            && !PyFloat_CheckExact(o) && !PyBytes_CheckExact(o)
+            && !PyBool_Check(o) && o != Py_None) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* Text of every atom, deduplicated: canon[atom] = index into c->strings. */
 static uint32_t *
 via_atom_strings(Via *v, GyClassified *c)
@@ -770,7 +792,11 @@ classify_via(GyState *state, GyClassified *c, GyNodes *nodes,
             }
         }
     }
-    /* Python code may run from here on (reprs of keys). */
+    /* Python code may run from here on (reprs of keys): it could let
+       objects of a borrowed graph go, unless they are held first. */
+    if (via_atoms_run_code(&v)) {
+        gy_graph_adopt(g);
+    }
     canon = via_atom_strings(&v, c);
     if (canon == NULL) {
         goto done;

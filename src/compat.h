@@ -89,9 +89,11 @@ gy_type_module_by_def(PyTypeObject *tp, struct PyModuleDef *def)
  * collected over and over while they are made (a full collection costs as
  * much as a walk). 3.9 has no C API for it: there the collector runs. */
 #if PY_VERSION_HEX >= 0x030A0000
+#define GY_CAN_PAUSE_GC 1
 #define gy_gc_pause() PyGC_Disable()
 #define gy_gc_resume(was) ((was) ? (void)PyGC_Enable() : (void)0)
 #else
+#define GY_CAN_PAUSE_GC 0
 #define gy_gc_pause() 0
 #define gy_gc_resume(was) ((void)(was))
 #endif

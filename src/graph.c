@@ -237,7 +237,7 @@ graph_reverse(GyGraph *g)
 }
 
 GyGraph *
-gy_graph_build(GyState *state)
+gy_graph_build(GyState *state, int borrow)
 {
     GyWalkResult r;
     Builder b;
@@ -249,12 +249,13 @@ gy_graph_build(GyState *state)
     }
     GyEdgeLog log;
     memset(&log, 0, sizeof(log));
-    if (gy_walk_heap_logged(state, &r, &log) < 0) {
+    if (gy_walk_heap_logged(state, &r, &log, borrow) < 0) {
         gy_edgelog_fini(&log);
         PyMem_Free(g);
         return NULL;
     }
-    g->nodes = gy_nodes_new_steal(r.items, r.count, r.owners);
+    g->nodes = r.borrowed ? gy_nodes_new_borrowed(r.items, r.count, r.owners)
+                          : gy_nodes_new_steal(r.items, r.count, r.owners);
     if (g->nodes == NULL) {
         gy_edgelog_fini(&log);
         PyMem_Free(g);
@@ -291,6 +292,12 @@ error:
     PyMem_Free(b.vedges);
     gy_graph_free(g);
     return NULL;
+}
+
+void
+gy_graph_adopt(GyGraph *g)
+{
+    gy_nodes_adopt(g->nodes);
 }
 
 void

@@ -735,7 +735,8 @@ nodeset_on_graph(PyObject *op, GyNodes *(*fn)(GyGraph *, const GyNodes *))
     if (st == NULL) {
         return NULL;
     }
-    GyGraph *g = gy_graph_build(st);
+    /* Borrowed: fn runs no Python code and makes no objects. */
+    GyGraph *g = gy_graph_build(st, 1);
     if (g == NULL) {
         return NULL;
     }
@@ -869,7 +870,7 @@ nodeset_py_with_graph(PyObject *op, PyObject *fn)
         return NULL;
     }
     l->tp = (PyTypeObject *)Py_NewRef(st->nodeset_type);
-    l->g = gy_graph_build(st);
+    l->g = gy_graph_build(st, 0);
     if (l->g == NULL) {
         Py_DECREF(cap);
         return NULL;
@@ -960,7 +961,7 @@ nodeset_py_retained(PyObject *op, PyObject *by)
                    (size_t)nodes->count * sizeof(uint32_t));
         }
     }
-    if ((g = gy_graph_build(st)) == NULL
+    if ((g = gy_graph_build(st, 0)) == NULL
         || gy_nodes_ensure_sizes(st, g->nodes) < 0
         || gy_domtree_build(g, g->nodes->sizes, &t) < 0) {
         goto done;
@@ -1065,7 +1066,7 @@ nodeset_py_idoms(PyObject *op, PyObject *unused)
     GyGraph *g = NULL;
     PyObject *result = NULL;
     memset(&t, 0, sizeof(t));
-    if (st == NULL || (g = gy_graph_build(st)) == NULL
+    if (st == NULL || (g = gy_graph_build(st, 0)) == NULL
         || gy_nodes_ensure_sizes(st, g->nodes) < 0
         || gy_domtree_build(g, g->nodes->sizes, &t) < 0
         || (result = PyTuple_New(nodes->count)) == NULL) {
@@ -1528,7 +1529,7 @@ guppy_domtree_stats(PyObject *module, PyObject *unused)
     GyDomTree t;
     PyObject *r = NULL;
     memset(&t, 0, sizeof(t));
-    GyGraph *g = gy_graph_build(st);
+    GyGraph *g = gy_graph_build(st, 0);
     if (g == NULL || gy_nodes_ensure_sizes(st, g->nodes) < 0
         || gy_domtree_build(g, g->nodes->sizes, &t) < 0) {
         goto done;
@@ -1561,7 +1562,7 @@ guppy_graph_stats(PyObject *module, PyObject *unused)
 {
     (void)unused;
     GyState *st = PyModule_GetState(module);
-    GyGraph *g = gy_graph_build(st);
+    GyGraph *g = gy_graph_build(st, 1);   /* as byrcs and byvia build it */
     if (g == NULL) {
         return NULL;
     }

@@ -55,6 +55,24 @@ gy_nodes_new_steal(PyObject **items, Py_ssize_t count, GyOwners *owners)
     return s;
 }
 
+GyNodes *
+gy_nodes_new_borrowed(PyObject **items, Py_ssize_t count, GyOwners *owners)
+{
+    GyNodes *s = PyMem_Calloc(1, sizeof(GyNodes));
+    if (s == NULL) {
+        PyMem_Free(items);
+        gy_owners_decref(owners);
+        PyErr_NoMemory();
+        return NULL;
+    }
+    s->refcnt = 1;
+    s->count = count;
+    s->items = items;
+    s->owners = owners;
+    s->borrowed = 1;
+    return s;
+}
+
 void
 gy_nodes_incref(GyNodes *s)
 {

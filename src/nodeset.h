@@ -31,6 +31,9 @@ GyNodes *gy_nodes_empty(void);
  * having released what it stole. */
 GyNodes *gy_nodes_new_steal(PyObject **items, Py_ssize_t count,
                             GyOwners *owners);
+/* As gy_nodes_new_steal, but the items are borrowed (no references). */
+GyNodes *gy_nodes_new_borrowed(PyObject **items, Py_ssize_t count,
+                               GyOwners *owners);
 /* From any iterable: identity, duplicates collapse. New or NULL. May call
  * Python code (the iterator). */
 GyNodes *gy_nodes_from_iterable(PyObject *iterable);

@@ -61,6 +61,7 @@ typedef struct Walker {
     PyObject **hidden;         /* hidden objects marked, to unmark */
     Py_ssize_t nhidden;
     Py_ssize_t hidden_cap;
+    int borrow;                /* take no references (a borrowed graph) */
 } Walker;
 
 /* ------------------------------------------------------------------ */
@@ -354,7 +355,9 @@ walk_reach(PyObject *op, void *arg)
     }
     /* The result's strong reference, taken now that the header is in
        cache; released by walker_fini if the walk fails. */
-    Py_INCREF(op);
+    if (!w->borrow) {
+        Py_INCREF(op);
+    }
     if (w->tally != NULL) {
         if (tally_object(w->tally, op) < 0) {
             return -1;
@@ -616,7 +619,7 @@ walk_release(PyObject *op)
 static void
 walker_fini(Walker *w)
 {
-    if (w->marks.count > 0) {
+    if (w->marks.count > 0 && !w->borrow) {
         for (Py_ssize_t i = 0; i < w->nhidden; i++) {
             gy_markset_discard(&w->marks, w->hidden[i]);
         }
@@ -637,9 +640,11 @@ walker_fini(Walker *w)
 }
 
 static int
-walker_run_log(Walker *w, GyState *state, GyEdgeLog *log, Tally *tally)
+walker_run_log(Walker *w, GyState *state, GyEdgeLog *log, Tally *tally,
+               int borrow)
 {
     memset(w, 0, sizeof(*w));
+    w->borrow = borrow;
     w->state = state;
     w->log = log;
     w->tally = tally;
@@ -690,16 +695,16 @@ walker_run_log(Walker *w, GyState *state, GyEdgeLog *log, Tally *tally)
 static int
 walker_run(Walker *w, GyState *state)
 {
-    return walker_run_log(w, state, NULL, NULL);
+    return walker_run_log(w, state, NULL, NULL, 0);
 }
 
 static int walk_heap(GyState *state, GyWalkResult *out, GyEdgeLog *log,
-                     Tally *tally);
+                     Tally *tally, int borrow);
 
 int
 gy_walk_heap(GyState *state, GyWalkResult *out)
 {
-    return gy_walk_heap_logged(state, out, NULL);
+    return gy_walk_heap_logged(state, out, NULL, 0);
 }
 
 int
@@ -718,7 +723,7 @@ gy_walk_heap_totals(GyState *state, GyWalkResult *out, GyTotals **totals)
         PyMem_Free(t);
         return -1;
     }
-    int rc = walk_heap(state, out, NULL, t);
+    int rc = walk_heap(state, out, NULL, t, 0);
     if (rc == 0 && tally_finish(t, out->owners) < 0) {
         gy_walk_result_clear(out);
         rc = -1;
@@ -741,17 +746,19 @@ gy_walk_heap_totals(GyState *state, GyWalkResult *out, GyTotals **totals)
 }
 
 int
-gy_walk_heap_logged(GyState *state, GyWalkResult *out, GyEdgeLog *log)
+gy_walk_heap_logged(GyState *state, GyWalkResult *out, GyEdgeLog *log,
+                    int borrow)
 {
-    return walk_heap(state, out, log, NULL);
+    return walk_heap(state, out, log, NULL, borrow);
 }
 
 static int
-walk_heap(GyState *state, GyWalkResult *out, GyEdgeLog *log, Tally *tally)
+walk_heap(GyState *state, GyWalkResult *out, GyEdgeLog *log, Tally *tally,
+          int borrow)
 {
     Walker w;
     memset(out, 0, sizeof(*out));
-    if (walker_run_log(&w, state, log, tally) < 0) {
+    if (walker_run_log(&w, state, log, tally, borrow) < 0) {
         walker_fini(&w);
         return -1;
     }
@@ -764,6 +771,7 @@ walk_heap(GyState *state, GyWalkResult *out, GyEdgeLog *log, Tally *tally)
     }
     out->items = items;
     out->count = n;
+    out->borrowed = borrow;
     out->owners = w.owners;
     w.owners = NULL;
     gy_markset_fini(&w.marks);      /* the references now belong to out */
@@ -774,7 +782,7 @@ walk_heap(GyState *state, GyWalkResult *out, GyEdgeLog *log, Tally *tally)
 void
 gy_walk_result_clear(GyWalkResult *r)
 {
-    for (Py_ssize_t i = 0; i < r->count; i++) {
+    for (Py_ssize_t i = 0; !r->borrowed && i < r->count; i++) {
         Py_DECREF(r->items[i]);
     }
     PyMem_Free(r->items);

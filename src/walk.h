@@ -8,7 +8,9 @@
 #include "ptrmap.h"
 
 typedef struct GyWalkResult {
-    PyObject **items;          /* sorted by address, strong references */
+    PyObject **items;          /* sorted by address, strong references
+                                  unless borrowed */
+    int borrowed;              /* gy_walk_heap_logged(..., borrow) */
     Py_ssize_t count;
     GyOwners *owners;          /* owned; never NULL on success */
 } GyWalkResult;
@@ -48,8 +50,11 @@ gy_edgelog_append(GyEdgeLog *log, uintptr_t entry)
 }
 
 /* gy_walk_heap, also logging every edge followed into log (zeroed by the
- * caller, released by gy_edgelog_fini). */
-int gy_walk_heap_logged(GyState *state, GyWalkResult *out, GyEdgeLog *log);
+ * caller, released by gy_edgelog_fini). With borrow set the result holds
+ * no references (out->borrowed): its user must run no Python code, and
+ * let no object go, while it reads the result. */
+int gy_walk_heap_logged(GyState *state, GyWalkResult *out, GyEdgeLog *log,
+                        int borrow);
 
 /* gy_walk_heap, also summing the result's Clodo table (count and size
  * per class) on the way: *totals is a new GyTotals (classify.h) the
