@@ -9,9 +9,10 @@ The heap is the engine-core benchmark's (bench_core.py, guppy-api.md section
 12): N instances (default 200,000) of Node holding a str, a list with an
 int and a dict with an int, their dicts created, about 7 N objects. Each
 side runs in its own child process (both packages are imported as
-``guppy``); medians over ``--repeat`` runs (at least 5) of:
+``guppy``; the child's set-up is bench_relations.py's); medians over
+``--repeat`` runs (at least 5) of:
 
-* ``gc.collect()``: the floor;
+* ``gc.collect()`` (three runs): the floor;
 * ``hp.iso(nodes[N // 2]).domisize``: one instance (its dict, str, list,
   ints: a full pass over the heap to find what else reaches them);
 * ``hp.iso(nodes).domisize``: the list of every instance (nearly the whole
@@ -39,32 +40,26 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import bench_core  # noqa: E402  (child plumbing and the Node workload)
+import bench_relations  # noqa: E402  (the child's set-up)
 from bench_core import (CHILD_NODES, CHILD_PRELUDE, MARK, oracle,  # noqa
                         run_child)
 
-CHILD_TIMING = CHILD_PRELUDE + CHILD_NODES + r'''
-def timed(step, fn, repeat):
-    times = []
-    try:
-        for _ in range(repeat):
-            t0 = time.perf_counter()
-            OUT['values'][step] = fn()
-            times.append(time.perf_counter() - t0)
-    except Exception:
-        fail(step)
-    OUT['times'][step] = times
+# bench_relations' set-up (the heap, the gc.collect() floor, h =
+# hp.heap()), then the steps, R runs each (values kept).
+CHILD_TIMING = bench_relations.CHILD_HEAD + r'''    R = %(repeat)d
+    OUT['values'] = {}
 
-try:
-    N, R = %(n)d, %(repeat)d
-    OUT['times'], OUT['values'] = {}, {}
-    from guppy import hpy
-    guppy_where()
-    hp = hpy()
-    nodes = build(N)
-    gc.collect()
-    timed('gc.collect()', gc.collect, R)
-    h = hp.heap()
-    OUT['objects'] = heap_count(h)
+    def timed(step, fn, repeat):
+        times = []
+        try:
+            for _ in range(repeat):
+                t0 = time.perf_counter()
+                OUT['values'][step] = fn()
+                times.append(time.perf_counter() - t0)
+        except Exception:
+            fail(step)
+        OUT['times'][step] = times
+
     one = hp.iso(nodes[N // 2])
     every = hp.iso(nodes)
     timed('domisize of one Node', lambda: one.domisize, R)
@@ -79,11 +74,7 @@ try:
         timed('reference graph', lambda: _guppy._graph_stats()['edges'], R)
         timed('dominator tree', _guppy._domtree_stats, R)
         timed('str(h.retained)', lambda: len(str(h.retained)), R)
-    timed('imdom of one Node', lambda: one.imdom.count, 1)
-except Exception:
-    fail('run')
-emit()
-'''
+    timed('imdom of one Node', lambda: one.imdom.count, 1)''' + bench_relations.CHILD_TAIL
 
 CHILD_MEMORY = CHILD_PRELUDE + CHILD_NODES + r'''
 def peak(fn):

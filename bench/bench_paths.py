@@ -18,9 +18,11 @@ search reads when the target is near the root.
 Each side runs in its own child process (both packages are imported as
 ``guppy``, ours from the interpreter running this script, as in
 bench_core.py) and prints the path once, so the table shows both printed
-the same line.  Times are medians of ``--repeat`` runs (>= 5), next to the
-same process's ``gc.collect()`` median (the floor); the ``gc objects``
-column counts the objects that ``gc.collect()`` traverses.
+the same line.  The child's set-up is bench_relations.py's (the heap, three
+``gc.collect()`` runs, ``hp.heap()``).  Times are medians of ``--repeat``
+runs (>= 5), next to the same process's ``gc.collect()`` median (the
+floor); the ``gc objects`` column counts the objects that ``gc.collect()``
+traverses.
 
 Only ratios from one run compare: the machine is shared.
 """
@@ -33,40 +35,30 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import bench_core  # noqa: E402  (child plumbing and the Node workload)
-from bench_core import (CHILD_NODES, CHILD_PRELUDE, MARK, oracle,  # noqa
-                        run_child)
+import bench_relations  # noqa: E402  (the child's set-up)
+from bench_core import MARK, oracle, run_child  # noqa: E402
 
-CHILD = CHILD_PRELUDE + CHILD_NODES + r'''
-def timed(step, fn, repeat):
-    times = []
-    try:
-        for _ in range(repeat):
-            t0 = time.perf_counter()
-            fn()
-            times.append(time.perf_counter() - t0)
-    except Exception:
-        fail(step)
-    OUT['times'][step] = times
-
-try:
-    N, R = %(n)d, %(repeat)d
-    OUT['times'] = {}
-    from guppy import hpy
-    guppy_where()
-    hp = hpy()
-    nodes = build(N)
-    gc.collect()
+# bench_relations' set-up (the heap, the gc.collect() floor, h =
+# hp.heap()), then the steps, R runs each.
+CHILD = bench_relations.CHILD_HEAD + r'''    R = %(repeat)d
     OUT['gc_objects'] = len(gc.get_objects())
-    timed('gc.collect()', gc.collect, R)
+
+    def timed(step, fn):
+        times = []
+        try:
+            for _ in range(R):
+                t0 = time.perf_counter()
+                fn()
+                times.append(time.perf_counter() - t0)
+        except Exception:
+            fail(step)
+        OUT['times'][step] = times
+
     # No global may name the target: it is nodes[N // 2].__dict__['items'].
     OUT['path'] = str(hp.iso(nodes[N // 2].items).sp)   # warm-up; the text
-    timed('sp of one object', lambda: str(hp.iso(nodes[N // 2].items).sp), R)
+    timed('sp of one object', lambda: str(hp.iso(nodes[N // 2].items).sp))
     # A global's item, four levels down: how far the search reads.
-    timed('sp of a global', lambda: str(hp.iso(nodes).sp), R)
-except Exception:
-    fail('run')
-emit()
-'''
+    timed('sp of a global', lambda: str(hp.iso(nodes).sp))''' + bench_relations.CHILD_TAIL
 
 STEPS = ['gc.collect()', 'sp of one object', 'sp of a global']
 

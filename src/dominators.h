@@ -24,7 +24,7 @@ typedef struct GyDomTree {
 /* The dominator tree of g. sizes[i] is the individual size of object i
  * (g->nodes->sizes); the root and the frames have size 0. 0, or -1 with
  * MemoryError (t is then empty). O(e log n) time; 16 bytes a node kept,
- * 24 while building. Calls no Python code. */
+ * 20 while building. Calls no Python code. */
 int gy_domtree_build(const GyGraph *g, const Py_ssize_t *sizes,
                      GyDomTree *t);
 void gy_domtree_fini(GyDomTree *t);

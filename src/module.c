@@ -22,6 +22,7 @@
 #include "walk.h"
 #include "wrap.h"
 #include "py_paths.h"
+#include "refpat.h"
 
 /* ------------------------------------------------------------------ */
 /* Shared helpers (declared in gy.h) */
@@ -801,7 +802,9 @@ nodeset_py_imdom(PyObject *op, PyObject *unused)
 
 typedef struct GraphLease {
     GyGraph *g;                /* owned; NULL once released */
+    GyRefLog *rl;              /* or this (_with_referrers, refpat.c) */
     PyTypeObject *tp;          /* the NodeSet type, strong */
+    GyState *st;
 } GraphLease;
 
 static void
@@ -810,6 +813,7 @@ graph_lease_destroy(PyObject *cap)
     GraphLease *l = PyCapsule_GetPointer(cap, GRAPH_LEASE_NAME);
     if (l != NULL) {
         gy_graph_free(l->g);
+        gy_reflog_free(l->rl);
         Py_XDECREF(l->tp);
         PyMem_Free(l);
     }
@@ -827,7 +831,7 @@ graph_lease_rel(PyObject *cap, PyObject *args)
     if (l == NULL) {
         return NULL;
     }
-    if (l->g == NULL) {
+    if (l->g == NULL && l->rl == NULL) {
         PyErr_SetString(PyExc_RuntimeError,
                         "rel(): the graph of _with_graph() was released");
         return NULL;
@@ -838,8 +842,10 @@ graph_lease_rel(PyObject *cap, PyObject *args)
         return NULL;
     }
     const GyNodes *s = ((NodeSetObject *)ns)->nodes;
-    GyNodes *r = imdom ? gy_graph_imdom(l->g, s)
-                       : gy_graph_referrers(l->g, s);
+    GyNodes *r = l->rl != NULL ? (imdom ? gy_reflog_imdom(l->st, l->rl, s)
+                                        : gy_reflog_referrers(l->rl, s))
+                 : imdom ? gy_graph_imdom(l->g, s)
+                         : gy_graph_referrers(l->g, s);
     return nodeset_wrap_steal(l->tp, r);
 }
 
@@ -849,8 +855,10 @@ static PyMethodDef graph_lease_rel_def = {
     "ns's members in the graph of _with_graph()."
 };
 
+/* _with_graph(fn), or with a GyRefLog when rl is set (root: NULL, or
+ * the object the heap is made from; keep: op's members). */
 static PyObject *
-nodeset_py_with_graph(PyObject *op, PyObject *fn)
+graph_lease_call(PyObject *op, PyObject *fn, int rl, PyObject *root)
 {
     GyState *st = state_of_type(Py_TYPE(op));
     if (st == NULL) {
@@ -870,19 +878,49 @@ nodeset_py_with_graph(PyObject *op, PyObject *fn)
         return NULL;
     }
     l->tp = (PyTypeObject *)Py_NewRef(st->nodeset_type);
-    l->g = gy_graph_build(st, 0);
-    if (l->g == NULL) {
+    l->st = st;
+    if (rl) {
+        l->rl = gy_reflog_build(st, root, ((NodeSetObject *)op)->nodes);
+    }
+    else {
+        l->g = gy_graph_build(st, 0);
+    }
+    if (l->g == NULL && l->rl == NULL) {
         Py_DECREF(cap);
         return NULL;
     }
     PyObject *rel = PyCFunction_New(&graph_lease_rel_def, cap);
     PyObject *res = rel == NULL ? NULL : PyObject_CallOneArg(fn, rel);
     GyGraph *g = l->g;
+    GyRefLog *log = l->rl;
     l->g = NULL;               /* rel may outlive the call: disarm it */
+    l->rl = NULL;
     gy_graph_free(g);
+    gy_reflog_free(log);
     Py_XDECREF(rel);
     Py_DECREF(cap);
     return res;
+}
+
+static PyObject *
+nodeset_py_with_graph(PyObject *op, PyObject *fn)
+{
+    return graph_lease_call(op, fn, 0, NULL);
+}
+
+/* Python: x._with_referrers(fn, root=None): as _with_graph, but rel(ns)
+ * is answered from one walk (refpat.c), of the heap or of what root
+ * reaches (then rel(ns, True) is heapy's imdom in that heap), for the
+ * members of x and objects holding references (a reference pattern's
+ * rows). */
+static PyObject *
+nodeset_py_with_referrers(PyObject *op, PyObject *args)
+{
+    PyObject *fn, *root = Py_None;
+    if (!PyArg_ParseTuple(args, "O|O:_with_referrers", &fn, &root)) {
+        return NULL;
+    }
+    return graph_lease_call(op, fn, 1, root == Py_None ? NULL : root);
 }
 
 /* A row of the retained table: what it retains and which member or
@@ -1302,6 +1340,7 @@ static PyMethodDef nodeset_methods[] = {
     {"_domisize", nodeset_py_domisize, METH_NOARGS, NULL},
     {"_imdom", nodeset_py_imdom, METH_NOARGS, NULL},
     {"_with_graph", nodeset_py_with_graph, METH_O, NULL},
+    {"_with_referrers", nodeset_py_with_referrers, METH_VARARGS, NULL},
     {"_retained", nodeset_py_retained, METH_O, NULL},
     {"_idoms", nodeset_py_idoms, METH_NOARGS, NULL},
     {"_member", nodeset_py_member, METH_O, NULL},

@@ -204,6 +204,134 @@ def test_ref_callable_and_gc():
         str(hp.iso(x).get_rp(ref=lambda s: 5))
 
 
+SRC_PRELUDE = '''\
+from guppy import hpy
+hp = hpy()
+class A: pass
+a = A(); b = [a]; c = {'k': b}; d = (c, b); e = [d]
+n = 98765; L = [n, n]; T = (L,)
+'''
+
+SRC_SCRIPT = SRC_PRELUDE + '''\
+print(hp.iso(a).get_rp(src=hp.iso(c)))
+print(hp.iso(a).get_rp(src=hp.iso(e)))
+print(hp.iso(a).get_rp(src=hp.iso(e, c)))
+print(hp.iso(a).get_rp(src=hp.iso(a, b), imdom=1))
+print(hp.iso(a).get_rp(src=hp.iso(e), imdom=1))
+print(hp.iso(a).get_rp(src=hp.iso(e), nocyc=True))
+print(hp.iso(n).get_rp(src=hp.iso(T)))
+print(hp.iso(a).get_rp(src=hp.Nothing))
+print(hp.iso(1234567).get_rp(src=hp.iso(e)))
+rp = hp.iso(a).get_rp(src=hp.iso(e))
+print(len(rp), rp.a == hp.iso(b), rp.aa == hp.iso(c), rp.a3 == hp.iso(d),
+      rp.a4 == hp.iso(e), len(rp.a5) == 1 and list(rp.a5.nodes)[0] == (e,))
+a2 = A(); a2.x = a; a2.__dict__
+print(hp.iso(a).get_rp(src=hp.iso(a2.__dict__)))
+'''
+
+SRC_EXPECTED = '''\
+Reference Pattern by <[dict of] class>.
+ 0: _ --- [-] 1 __main__.A: 0xADDR
+ 1: a      [-] 1 list: 0xADDR*1
+ 2: aa ---- [-] 1 dict (no owner): 0xADDR*1
+ 3: a3       [R] 1 tuple: 0xADDR*1
+Reference Pattern by <[dict of] class>.
+ 0: _ --- [-] 1 __main__.A: 0xADDR
+ 1: a      [-] 1 list: 0xADDR*1
+ 2: aa ---- [-] 1 dict (no owner): 0xADDR*1
+ 3: a3       [-] 1 tuple: 0xADDR*2
+ 4: a4 ------ [-] 1 list: 0xADDR*1
+ 5: a5         [R] 1 tuple: 0xADDR*1
+ 6: ab ---- [^ 3] 1 tuple: 0xADDR*2
+Reference Pattern by <[dict of] class>.
+ 0: _ --- [-] 1 __main__.A: 0xADDR
+ 1: a      [-] 1 list: 0xADDR*1
+ 2: aa ---- [-] 1 dict (no owner): 0xADDR*1
+ 3: a3       [-] 2 tuple: 0xADDR*2, 0xADDR*2
+ 4: a4 ------ [-] 1 list: 0xADDR*1
+ 5: a5         [R] 1 tuple: 0xADDR*2
+ 6: ab ---- [-] 1 tuple: 0xADDR*2
+ 7: aba      [^ 4] 1 list: 0xADDR*1
+Reference Pattern by <[dict of] class>.
+ 0: _ --- [-] 1 __main__.A: 0xADDR
+ 1: a      [R] 1 tuple: 0xADDR*2
+Reference Pattern by <[dict of] class>.
+ 0: _ --- [-] 1 __main__.A: 0xADDR
+ 1: a      [-] 1 list: 0xADDR*1
+ 2: aa ---- [-] 1 tuple: 0xADDR*2
+ 3: a3       [-] 1 list: 0xADDR*1
+ 4: a4 ------ [R] 1 tuple: 0xADDR*1
+Reference Pattern by <[dict of] class>.
+ 0: _ --- [-] 1 __main__.A: 0xADDR
+ 1: a      [-] 1 list: 0xADDR*1
+ 2: aa ---- [-] 1 dict (no owner): 0xADDR*1
+ 3: a3       [-] 1 tuple: 0xADDR*2
+ 4: a4 ------ [-] 1 list: 0xADDR*1
+ 5: a5         [R] 1 tuple: 0xADDR*1
+ 6: ab ---- [^ 3] 1 tuple: 0xADDR*2
+Reference Pattern by <[dict of] class>.
+ 0: _ --- [-] 1 int: 98765
+ 1: a      [-] 1 list: 0xADDR*2
+ 2: aa ---- [-] 1 tuple: 0xADDR*1
+ 3: a3       [R] 1 tuple: 0xADDR*1
+Reference Pattern by <[dict of] class>.
+ 0: _ --- [R] 1 __main__.A: 0xADDR
+Reference Pattern by <[dict of] class>.
+ 0: _ --- [R] 1 int: 1234567
+7 True True True True True
+Reference Pattern by <[dict of] class>.
+ 0: _ --- [-] 1 __main__.A: 0xADDR
+ 1: a      [-] 1 dict of __main__.A: 0xADDR
+ 2: aa ---- [R] 1 tuple: 0xADDR*1
+'''
+
+
+def test_src():
+    # The heap is what one tuple of src's members reaches, that tuple
+    # included (the last referrer, [R]); dicts keep their owners' names.
+    assert normalise(run_ours(SRC_SCRIPT)) == SRC_EXPECTED
+
+
+@requires_guppy3
+def test_src_differential_guppy3():
+    theirs = normalise(run_script(guppy3_python(), SRC_SCRIPT))
+    assert theirs == SRC_EXPECTED
+
+
+def test_src_heap_is_a_snapshot_of_what_src_reaches():
+    from guppy import hpy
+    hp = hpy()
+    x = []
+    inner = [x]
+    outer = [inner]
+    other = [x]                    # not reachable from outer
+    p = hp.iso(x).get_rp(src=hp.iso(outer), depth=1)
+    assert p.a == hp.iso(inner) and len(p) == 2
+    whole = hp.iso(x).get_rp(depth=1)      # (and this frame before 3.11)
+    rows = hp.Nothing
+    for i in range(1, len(whole)):
+        rows = rows | whole[i]
+    assert hp.iso(inner, other) <= rows
+    del other
+
+
+def test_first_row_without_references():
+    # ints and strs are filed only as members of the first row
+    # (src/refpat.c): their referrers are still all there.
+    from guppy import hpy
+    hp = hpy()
+    x = 'leaf-%d' % 12345678
+    y = 10 ** 30 + 7
+    holder = [x, y]
+    d = {x: 1}
+    s = hp.iso(x, y)
+    p = s.get_rp(depth=1)
+    rows = hp.Nothing
+    for i in range(1, len(p)):
+        rows = rows | p[i]
+    assert rows == s.referrers and hp.iso(holder, d) <= rows
+
+
 DIFF_SCRIPT = PRELUDE + '''\
 p = hp.iso(rx).rp
 print(p)

@@ -585,7 +585,9 @@ is how many levels of referrers to show (default 7), er the relation
 the referrers are partitioned by (default Clodo), imdom=1 follows
 immediate dominators instead of referrers, stopkind a kind not to expand
 further (default: modules, types, their dicts, code and frames), nocyc
-leaves out referrers already on the way from x.""",
+leaves out referrers already on the way from x, and src a set whose
+objects stand in for the root: the heap is then what a tuple of them
+reaches, that tuple included.""",
 
     "get_shpaths": """\
 x.get_shpaths(src=None, avoid_nodes=None, avoid_edges=()) -> ShortestPaths

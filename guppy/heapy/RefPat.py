@@ -5,10 +5,14 @@ are its referrers (or immediate dominators, or what ``ref`` returns),
 partitioned by a relation (Clodo by default), shown depth first. A set
 already shown is not expanded again, nor a set inside ``stopkind``, nor a
 row at the depth limit. Rows are made as they are asked for (printing the
-first page makes eleven): each batch of rows is made against ONE reference
-graph of the heap (``NodeSet._with_graph``, src/module.c), which is freed
-when the batch is done, so a pattern never keeps the heap alive. The work
-per row is Python, the work per object is the engine's.
+first page makes eleven): each batch of rows is made against ONE walk of
+the heap (``x._with_referrers``, src/refpat.c: the references filed by
+destination, so a row's referrers cost a few buckets, not a pass; for
+imdom, ``_with_graph``'s reference graph), which is freed when the batch
+is done, so a pattern never keeps the heap alive. The work per row is
+Python, the work per object is the engine's. With ``src``, the heap is
+what one tuple of src's members reaches, that tuple included, as heapy's
+get_rp builds it.
 
 Row names are the child indices as letters from row 0 (``_``): ``a`` is
 the first child of row 0, ``ab`` the second child of ``a``; a run of more
@@ -150,19 +154,21 @@ class ReferencePattern(_guppy.Hidden):
 
     __slots__ = ("_session", "_x", "_depth", "_er", "_relimg", "_stopkind",
                  "_nocyc", "_lines", "_gen", "_seen", "_full", "_asked",
-                 "_rel", "_name")
+                 "_rel", "_name", "_src")
 
     def __init__(self, session: Any, x: IdentitySet, depth: int, er: Any,
                  relimg: Optional[Callable[[IdentitySet], IdentitySet]],
-                 stopkind: Any, nocyc: bool, imdom: bool) -> None:
+                 stopkind: Any, nocyc: bool, imdom: bool,
+                 src: Optional[tuple] = None) -> None:
         self._session = session
         self._x = x
         self._depth = depth
         self._er = er
-        self._relimg = relimg      # None: the engine's graph (self._rel)
+        self._relimg = relimg      # None: the engine's walk (self._rel)
         self._stopkind = stopkind
         self._nocyc = nocyc
         self._name = "imdom" if imdom else "referrers"
+        self._src = src            # the root of the heap, or None
         self._lines: List[_Row] = []
         self._seen: dict = {}
         self._gen: Optional[Iterator[_Row]] = self._rows(x, _kind_label(x),
@@ -251,10 +257,13 @@ class ReferencePattern(_guppy.Hidden):
             finally:
                 self._rel = None
 
-        if self._relimg is None:
+        if self._relimg is not None:
+            batch(None)
+        elif self._name == "imdom" and self._src is None:
             _guppy.NodeSet()._with_graph(batch)
         else:
-            batch(None)
+            # Referrers, or imdom from src: one walk (src/refpat.c).
+            self._x._with_referrers(batch, self._src)
 
     def _row_at(self, i: int) -> _Row:
         """Row i (made if needed); IndexError past the last."""
@@ -356,7 +365,7 @@ class ReferencePattern(_guppy.Hidden):
         if asked and the paging footer if more rows follow."""
         out = [self._title()] if title else []
         # Every row this page shows, and the one after it (for the
-        # footer), made in one batch: one reference graph, not one a row.
+        # footer), made in one batch: one walk of the heap, not one a row.
         self._make(None if count < 0 else start + count)
         i = start
         while count < 0 or i < start + count:
@@ -460,12 +469,14 @@ def get_rp(x: IdentitySet, depth: Any = None, er: Any = None,
         except (TypeError, ValueError, AttributeError) as e:
             raise TypeError("get_rp(): er must be an equivalence relation "
                             "(%s)" % e) from None
+    root: Optional[tuple] = None
     if src is not None:
         if not isinstance(src, IdentitySet):
             raise TypeError("get_rp(): src must be an IdentitySet, not %s"
                             % type(src).__name__)
-        raise ValueError("get_rp(): src is not supported (guppy3 builds a "
-                         "second heapy for it); leave it None")
+        # As heapy: the heap is what one tuple of src's members reaches,
+        # the tuple included (it shows as the pattern's last referrer).
+        root = tuple(_guppy.NodeSet.__iter__(src))
     if stopkind is None:
         stopkind = _default_stopkind(session)
     else:
@@ -489,4 +500,4 @@ def get_rp(x: IdentitySet, depth: Any = None, er: Any = None,
                              "or a callable")
     del bf      # guppy3 takes it and ignores it: always depth first
     return ReferencePattern(session, x, int(depth), er, relimg, stopkind,
-                            bool(nocyc), use_imdom)
+                            bool(nocyc), use_imdom, root)
