@@ -489,7 +489,7 @@ domarrays_free(DomArrays *a)
 }
 
 int
-gy_domtree_build(const GyGraph *g, const Py_ssize_t *sizes, GyDomTree *t)
+gy_domtree_build(GyGraph *g, const Py_ssize_t *sizes, GyDomTree *t)
 {
     DomArrays a;
     int rc = -1;
@@ -506,6 +506,7 @@ gy_domtree_build(const GyGraph *g, const Py_ssize_t *sizes, GyDomTree *t)
     }
     memset(a.pre, 0xff, (size_t)nn * sizeof(uint32_t));
     uint32_t n = domtree_search(g, &a, root);
+    gy_graph_drop_forward(g);       /* the search was their last reader */
     domtree_idoms(g, &a, n);
 
     /* Node ids from here on: pre becomes node -> idom (nodes the root

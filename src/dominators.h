@@ -24,8 +24,11 @@ typedef struct GyDomTree {
 /* The dominator tree of g. sizes[i] is the individual size of object i
  * (g->nodes->sizes); the root and the frames have size 0. 0, or -1 with
  * MemoryError (t is then empty). O(e log n) time; 16 bytes a node kept,
- * 20 while building. Calls no Python code. */
-int gy_domtree_build(const GyGraph *g, const Py_ssize_t *sizes,
+ * 20 while building, from which g's forward rows are freed after the
+ * first search (gy_graph_drop_forward), 4 bytes a node and an edge: on a
+ * heap of two references an object the build then peaks below the graph
+ * it started with. Calls no Python code. */
+int gy_domtree_build(GyGraph *g, const Py_ssize_t *sizes,
                      GyDomTree *t);
 void gy_domtree_fini(GyDomTree *t);
 

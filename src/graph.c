@@ -301,6 +301,17 @@ gy_graph_adopt(GyGraph *g)
 }
 
 void
+gy_graph_drop_forward(GyGraph *g)
+{
+    gy_big_free(g->out_start);
+    gy_big_free(g->out);
+    PyMem_Free(g->vlabels);
+    g->out_start = NULL;
+    g->out = NULL;
+    g->vlabels = NULL;
+}
+
+void
 gy_graph_free(GyGraph *g)
 {
     if (g == NULL) {
@@ -378,6 +389,7 @@ gy_graph_referrers(GyGraph *g, const GyNodes *s)
 size_t
 gy_graph_bytes(const GyGraph *g)
 {
+    GY_ASSERT(g->out_start != NULL);
     size_t edges = g->out_start[g->nnodes];
     size_t nvirt = edges - g->out_start[g->nreal];
     return 2 * ((size_t)g->nnodes + 2) * sizeof(uint32_t)

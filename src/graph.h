@@ -44,6 +44,11 @@ typedef struct GyGraph {
 GyGraph *gy_graph_build(GyState *state, int borrow);
 /* Take a reference to every node of a borrowed graph. */
 void gy_graph_adopt(GyGraph *g);
+/* Free the forward rows (out_start, out; the vlabels they index) once a
+ * caller is done with them: the dominator tree reads them only in its
+ * first search, and they are half the graph. Nothing may read forward
+ * edges afterwards; the reverse rows, index and nodes stay. */
+void gy_graph_drop_forward(GyGraph *g);
 void gy_graph_free(GyGraph *g);
 
 /* Node id of an object, or -1 if it is not in the graph. */
