@@ -15,26 +15,51 @@
  * rows, end line) that copies what it accepts into a GyStat. heapy reads
  * a header field as an attribute named by the file and resolves the
  * loader as an attribute of the session; this parser accepts only the
- * fields above, each once, integers as -?[0-9]+ within +-(2**62 - 1), and the
- * loader _load_stat, and it checks that the rows number numrows and that
- * the end line follows them (a list of lines may end without one, as in
- * heapy's own example; a file may not: that is how a file cut after a
- * row is told from a whole one). Every refusal is a ValueError naming the
- * line and what was expected there. Lines come from an iterator, from
- * readline() (pipes), or, for a seekable binary file, from chunks read
- * with read() and split here (the file is put back after the package
- * with seek()); each is released once parsed, so loading a file of many
- * packages keeps one in memory.
+ * fields above, each once, integers as -?[0-9]+ within +-(2**62 - 1),
+ * and the loader _load_stat, and it checks that the rows number numrows
+ * and that the end line follows them (a list of lines may end without
+ * one, as in heapy's own example; a file may not: that is how a file cut
+ * after a row is told from a whole one). Every refusal is a ValueError
+ * naming the line and what was expected there. Lines come from an
+ * iterator or from readline() (pipes), each released once parsed; a
+ * seekable binary file is read in chunks into one buffer, which holds
+ * the package and becomes the stat's text, and is put back after the
+ * package with seek(); so loading a file of many packages keeps one in
+ * memory.
  *
- * Writing goes straight into the str when the text is ASCII (the usual
- * case), or to a file's write() in 64 KiB chunks of whole lines.
+ * The workload is a file of one 10,000-row table, loaded and its first
+ * page printed, or a log of many small samples. So a file's rows go
+ * three ways, all accepting the same lines (tests/test_stat_fast.py):
+ *   check_rows    checks every row in place, 64 bytes at a time, making
+ *                 none: the stat keeps them as text, and
+ *                 gy_format_ready_rows makes them when asked for;
+ *   fast_rows     parses plain rows in place into the rows array, for a
+ *                 table check_rows handed back (one odd row, a '\r\n');
+ *   parse_row     one line at a time: the reference, and what names
+ *                 every error.
  *
- * Cost: both O(bytes), one pass; bytes lines are UTF-8 validated eight
- * bytes at a time.
+ * Writing builds the whole text in one buffer (straight into the str
+ * when it is ASCII, the usual case) and hands it to write() in one call.
+ *
+ * Cost: both O(bytes), one pass (check_rows about 4 ns a row, the first
+ * page of a loaded table ten rows more); bytes lines are UTF-8 validated
+ * eight bytes at a time.
  */
 #include "formats.h"
 
 #include <stdlib.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+/* The writer's word trick numbers bytes from the low end: little-endian
+ * only (others write digit by digit). */
+#if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__) \
+    && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define FAST_WRITE 1
+#else
+#define FAST_WRITE 0
+#endif
 
 #define LOADER_NAME "_load_stat"
 #define LOADER_LINE ".loader: " LOADER_NAME
@@ -51,25 +76,30 @@
 /* ------------------------------------------------------------------ */
 /* Writing */
 
+/* "00" to "99": two digits at a time. */
+static const char digit_pairs[201] =
+    "00010203040506070809101112131415161718192021222324252627282930313233"
+    "34353637383940414243444546474849505152535455565758596061626364656667"
+    "6869707172737475767778798081828384858687888990919293949596979899";
+
 /* Decimal digits of v at p; returns the end. The length is found first,
- * then digits are written from the right, two at a time from a table:
- * counts and sizes are most of what a dump writes. */
-static char *
+ * then digits are written from the right, two at a time. */
+static inline char *
 put_i64(char *p, int64_t v)
 {
-    static const char pairs[201] =
-        "00010203040506070809101112131415161718192021222324252627282930313233"
-        "34353637383940414243444546474849505152535455565758596061626364656667"
-        "6869707172737475767778798081828384858687888990919293949596979899";
+    const char *pairs = digit_pairs;
     uint64_t u = (uint64_t)v;
     if (v < 0) {
         *p++ = '-';
         u = (uint64_t)0 - u;
     }
     int n = 1;
-    for (uint64_t t = u; t >= 10; t /= 10) {
-        n++;
+    uint64_t t = u;
+    while (t >= 10000) {
+        t /= 10000;
+        n += 4;
     }
+    n += (t >= 10) + (t >= 100) + (t >= 1000);
     char *q = p + n;
     while (u >= 100) {
         unsigned k = (unsigned)(u % 100) * 2;
@@ -87,6 +117,49 @@ put_i64(char *p, int64_t v)
     return p + n;
 }
 
+/* v and a space at p; returns the end. Numbers are most of what a dump
+ * writes, and in a real table they vary, so that a loop over digits
+ * mispredicts a branch or two a number: under 100 (most counts) a store
+ * or two; under 10**7 (most sizes) no branch: four digit pairs from the
+ * table put together in a word (leading zeros shifted out, the space
+ * shifted in) and stored at once; larger or negative by put_i64. */
+static inline char *
+put_num_sp(char *p, int64_t v)
+{
+    if ((uint64_t)v < 100) {
+        if (v < 10) {
+            p[0] = (char)('0' + v);
+            p[1] = ' ';
+            return p + 2;
+        }
+        memcpy(p, digit_pairs + 2 * v, 2);
+        p[2] = ' ';
+        return p + 3;
+    }
+#if FAST_WRITE
+    if ((uint64_t)v < 10000000) {
+        uint32_t x = (uint32_t)v;
+        uint16_t d0, d1, d2, d3;      /* pairs, most significant first */
+        memcpy(&d3, digit_pairs + 2 * (x % 100), 2);
+        x /= 100;
+        memcpy(&d2, digit_pairs + 2 * (x % 100), 2);
+        x /= 100;
+        memcpy(&d1, digit_pairs + 2 * (x % 100), 2);
+        memcpy(&d0, digit_pairs + 2 * (x / 100), 2);
+        uint64_t w = (uint64_t)d0 | (uint64_t)d1 << 16 | (uint64_t)d2 << 32
+                     | (uint64_t)d3 << 48;
+        int n = 3 + (v >= 1000) + (v >= 10000) + (v >= 100000)
+                + (v >= 1000000);
+        w = (w >> (8 * (8 - n))) | (uint64_t)' ' << (8 * n);
+        memcpy(p, &w, 8);
+        return p + n + 1;
+    }
+#endif
+    p = put_i64(p, v);
+    *p++ = ' ';
+    return p;
+}
+
 /* A string literal, without its strlen. */
 #define PUT_LIT(p, lit) \
     (memcpy((p), (lit), sizeof(lit) - 1), (p) + sizeof(lit) - 1)
@@ -98,12 +171,6 @@ put_bytes(char *p, const char *s, Py_ssize_t n)
         memcpy(p, s, (size_t)n);
     }
     return p + n;
-}
-
-static char *
-put_cstr(char *p, const char *s)
-{
-    return put_bytes(p, s, (Py_ssize_t)strlen(s));
 }
 
 /* The value of header field f: text (*p, its length returned) or, for
@@ -145,220 +212,140 @@ field_value(const GyStat *s, GyStatField f, const char **p, int64_t *v)
     return 0;
 }
 
-/* Bytes of text handed to write() at a time when dumping to a file: big
- * enough that the per-call cost vanishes, small enough to stay in cache
- * and in memory the allocator reuses (a whole 10,000-row dump, written
- * at once, costs as much in page faults as in formatting). */
-#define DUMP_CHUNK 65536
+/* The longest row line without its label: '.r: ', two numbers of at most
+ * 20 characters, two spaces, '\n'. */
+#define ROW_MAX (4 + 20 + 1 + 20 + 1 + 1)
+/* Room for the loader, end and header lines without their texts. */
+#define DUMP_FIXED (1024 + GY_STAT_NFIELDS * 128)
 
-/* Where dump text goes: one buffer sized beforehand (write NULL), or a
- * chunk buffer passed to write() whenever the next line would not fit. */
-typedef struct Dumper {
-    char *buf;
-    Py_ssize_t len, cap;
-    PyObject *write;          /* borrowed callable, or NULL */
-    int binary;               /* write() takes bytes */
-    int ascii;                /* the text is all ASCII */
-} Dumper;
+_Static_assert(GY_STAT_TEXT_SLACK >= 16,
+               "dump_text reads labels 16 bytes at a time");
 
-/* At most how many bytes the dump of s takes (every number at most 20
- * characters), plus room for the word copies of short labels to run
- * past the end, or -1 with MemoryError. The text fits in a Py_ssize_t,
- * so only the rows' part needs a check. */
+/* At most how many bytes the dump of s takes, plus room for the word
+ * copies of short labels to run past the end, or -1 with MemoryError.
+ * s->text_len bounds the labels and header texts together. */
 static Py_ssize_t
 dump_bound(const GyStat *s)
 {
-    const Py_ssize_t per_row = 4 + 20 + 1 + 20 + 1 + 1;
-    const Py_ssize_t fixed = 1024 + GY_STAT_NFIELDS * 128;
-    if (s->nrows > (PY_SSIZE_T_MAX - s->text_len - fixed) / per_row) {
+    if (s->nrows > (PY_SSIZE_T_MAX - s->text_len - DUMP_FIXED) / ROW_MAX) {
         PyErr_NoMemory();
         return -1;
     }
-    return fixed + s->text_len + s->nrows * per_row;
+    return DUMP_FIXED + s->text_len + s->nrows * ROW_MAX;
 }
 
-/* The bytes p[0:n] (whole lines) as what write() takes: str, or bytes
- * if binary; new reference. Text that is not ASCII may hold a lone
- * surrogate from a label: a str keeps it, as heapy's text does (a text
- * file's encoder then refuses it), and bytes refuse it here. */
-static PyObject *
-dumper_chunk(const Dumper *d, const char *p, Py_ssize_t n)
-{
-    if (d->ascii) {
-        if (d->binary) {
-            return PyBytes_FromStringAndSize(p, n);
-        }
-        PyObject *str = PyUnicode_New(n, 127);
-        if (str != NULL) {
-            memcpy(PyUnicode_DATA(str), p, (size_t)n);
-        }
-        return str;
-    }
-    PyObject *str = PyUnicode_DecodeUTF8(p, n, "surrogatepass");
-    if (str == NULL || !d->binary) {
-        return str;
-    }
-    PyObject *bytes = PyUnicode_AsUTF8String(str);
-    Py_DECREF(str);
-    return bytes;
-}
-
-static int
-dumper_flush(Dumper *d)
-{
-    PyObject *chunk = dumper_chunk(d, d->buf, d->len);
-    if (chunk == NULL) {
-        return -1;
-    }
-    PyObject *r = PyObject_CallOneArg(d->write, chunk);
-    Py_DECREF(chunk);
-    if (r == NULL) {
-        return -1;
-    }
-    Py_DECREF(r);
-    d->len = 0;
-    return 0;
-}
-
-/* Make room for need more bytes; returns where they go, or NULL with an
- * exception set. */
+/* Write the dump of s at p, which has dump_bound(s) bytes of room;
+ * returns the end. The row loop is the whole cost of a dump: no checks
+ * inside it (the bound holds), labels of up to 32 bytes copied as one or
+ * two 16-byte moves (the text has GY_STAT_TEXT_SLACK bytes past its end,
+ * and the output's rows have room to be written past). */
 static char *
-dumper_room(Dumper *d, Py_ssize_t need)
+dump_text(char *p, const GyStat *s)
 {
-    if (need > d->cap - d->len) {
-        if (d->write == NULL) {
-            /* One buffer is sized by dump_bound and must not move. */
-            GY_ASSERT(0);
-            PyErr_SetString(PyExc_SystemError, "dump: buffer too small");
-            return NULL;
-        }
-        if (d->len > 0 && dumper_flush(d) < 0) {
-            return NULL;
-        }
-        if (gy_grow(&d->buf, &d->cap, need, 1) < 0) {
-            return NULL;
-        }
-    }
-    return d->buf + d->len;
-}
-
-/* Write the dump of s through d. */
-static int
-dump_write(Dumper *d, const GyStat *s)
-{
-    const Py_ssize_t row_max = 4 + 20 + 1 + 20 + 1 + 1;
-    char *p = dumper_room(d, 64);
-    if (p == NULL) {
-        return -1;
-    }
     p = PUT_LIT(p, LOADER_LINE "\n");
-    d->len = p - d->buf;
     for (int i = 0; i < s->norder; i++) {
         GyStatField f = (GyStatField)s->order[i];
         const char *text;
         int64_t v = 0;
         Py_ssize_t n = field_value(s, f, &text, &v);
-        p = dumper_room(d, 64 + (text ? n : 20));
-        if (p == NULL) {
-            return -1;
-        }
         *p++ = '.';
-        p = put_cstr(p, gy_stat_field_names[f]);
+        const char *name = gy_stat_field_names[f];
+        p = put_bytes(p, name, (Py_ssize_t)strlen(name));
         p = PUT_LIT(p, ": ");
         p = text ? put_bytes(p, text, n) : put_i64(p, v);
         *p++ = '\n';
-        d->len = p - d->buf;
     }
     const char *text = s->text;
+    const GyStatRow *r = s->rows, *end = s->rows + s->nrows;
     int id = s->format == GY_FORMAT_ID;
-    for (Py_ssize_t i = 0; i < s->nrows; i++) {
-        const GyStatRow *r = &s->rows[i];
-        Py_ssize_t n = r->label_len;
-        p = dumper_room(d, row_max + (n > GY_STAT_TEXT_SLACK
-                                          ? n : GY_STAT_TEXT_SLACK));
-        if (p == NULL) {
-            return -1;
-        }
+    for (; r < end; r++) {
         p = PUT_LIT(p, ".r: ");
         if (!id) {
-            p = put_i64(p, r->count);
-            *p++ = ' ';
+            p = put_num_sp(p, r->count);
         }
-        p = put_i64(p, r->size);
-        *p++ = ' ';
-        if (n <= GY_STAT_TEXT_SLACK) {
-            /* A fixed-size copy (no call): the text has the slack to be
-               read past the label, and room was made to write past it. */
-            memcpy(p, text + r->label, GY_STAT_TEXT_SLACK);
-            p += n;
+        p = put_num_sp(p, r->size);
+        const char *label = text + r->label;
+        Py_ssize_t n = r->label_len;
+        if (n <= 16) {
+            memcpy(p, label, 16);
+        }
+        else if (n <= 32) {
+            memcpy(p, label, 16);
+            memcpy(p + n - 16, label + n - 16, 16);
         }
         else {
-            p = put_bytes(p, text + r->label, n);
+            memcpy(p, label, (size_t)n);
         }
+        p += n;
         *p++ = '\n';
-        d->len = p - d->buf;
     }
-    p = dumper_room(d, 64);
-    if (p == NULL) {
-        return -1;
+    return PUT_LIT(p, END_LINE "\n");
+}
+
+/* The dump of s as an ASCII str (s has no byte >= 0x80): written straight
+ * into the str, then shrunk to size (the tail's pages are never touched).
+ * New reference. */
+static PyObject *
+dump_ascii_str(const GyStat *s, Py_ssize_t bound)
+{
+    PyObject *text = PyUnicode_New(bound, 127);
+    if (text == NULL) {
+        return NULL;
     }
-    p = PUT_LIT(p, END_LINE "\n");
-    d->len = p - d->buf;
-    return 0;
+    char *buf = PyUnicode_DATA(text);
+    Py_ssize_t len = dump_text(buf, s) - buf;
+    buf[len] = '\0';
+    if (PyUnicode_Resize(&text, len) < 0) {
+        Py_XDECREF(text);
+        return NULL;
+    }
+    return text;
 }
 
 PyObject *
 gy_format_dump(const GyStat *s, PyObject *write, int binary)
 {
-    Dumper d = {.write = write, .binary = binary, .ascii = !s->nonascii};
-    if (write != NULL) {
-        /* In chunks to write(). */
-        d.buf = PyMem_Malloc(DUMP_CHUNK);
-        if (d.buf == NULL) {
-            return PyErr_NoMemory();
-        }
-        d.cap = DUMP_CHUNK;
-        int rc = dump_write(&d, s);
-        if (rc == 0 && d.len > 0) {
-            rc = dumper_flush(&d);
-        }
-        PyMem_Free(d.buf);
-        return rc < 0 ? NULL : Py_NewRef(Py_None);
-    }
     Py_ssize_t bound = dump_bound(s);
     if (bound < 0) {
         return NULL;
     }
-    if (d.ascii) {
-        /* The usual case: written straight into an ASCII str, then
-           shrunk to size (its tail pages were never touched). */
-        PyObject *text = PyUnicode_New(bound, 127);
-        if (text == NULL) {
-            return NULL;
+    PyObject *text = NULL;
+    if (!s->nonascii && !(write != NULL && binary)) {
+        text = dump_ascii_str(s, bound);
+    }
+    else {
+        /* In a C buffer, then copied once into what is returned or
+           written. Text that is not ASCII may hold a lone surrogate from
+           a partition's label: a str keeps it, as heapy's text does (a
+           text file's encoder then refuses it), and bytes refuse it. */
+        char *buf = PyMem_Malloc((size_t)bound);
+        if (buf == NULL) {
+            return PyErr_NoMemory();
         }
-        d.buf = PyUnicode_DATA(text);
-        d.cap = bound;
-        if (dump_write(&d, s) < 0) {
-            Py_DECREF(text);
-            return NULL;
+        Py_ssize_t len = dump_text(buf, s) - buf;
+        if (!s->nonascii) {
+            text = PyBytes_FromStringAndSize(buf, len);
         }
-        d.buf[d.len] = '\0';
-        if (PyUnicode_Resize(&text, d.len) < 0) {
-            Py_XDECREF(text);
-            return NULL;
+        else {
+            text = PyUnicode_DecodeUTF8(buf, len, "surrogatepass");
+            if (text != NULL && write != NULL && binary) {
+                Py_SETREF(text, PyUnicode_AsUTF8String(text));
+            }
         }
+        PyMem_Free(buf);
+    }
+    if (text == NULL || write == NULL) {
         return text;
     }
-    d.buf = PyMem_Malloc((size_t)bound);
-    if (d.buf == NULL) {
-        return PyErr_NoMemory();
+    /* One call: a file's write() of the whole text costs what the file
+       system takes for it, and calls in pieces each add to that. */
+    PyObject *r = PyObject_CallOneArg(write, text);
+    Py_DECREF(text);
+    if (r == NULL) {
+        return NULL;
     }
-    d.cap = bound;
-    PyObject *text = dump_write(&d, s) < 0
-        ? NULL
-        : PyUnicode_DecodeUTF8(d.buf, d.len, "surrogatepass");
-    PyMem_Free(d.buf);
-    return text;
+    Py_DECREF(r);
+    Py_RETURN_NONE;
 }
 
 /* ------------------------------------------------------------------ */
@@ -368,6 +355,11 @@ gy_format_dump(const GyStat *s, PyObject *write, int binary)
  * of a monitoring log is a few KiB), later ones double up to the most. */
 #define READ_CHUNK_FIRST 16384
 #define READ_CHUNK_MAX 262144
+/* Zero bytes kept after the data read, so the row scanner can read whole
+ * words past it (and a stat's text has its GY_STAT_TEXT_SLACK). */
+#define READ_SLACK 64
+_Static_assert(READ_SLACK >= 64 && READ_SLACK >= GY_STAT_TEXT_SLACK,
+               "READ_SLACK covers a block of fast_rows and the text's slack");
 
 typedef struct Reader {
     GyLoadMode mode;
@@ -380,14 +372,19 @@ typedef struct Reader {
     Py_ssize_t lineno;        /* number of the current line */
     Py_ssize_t nread;
     int end_optional;         /* the input may end instead of an end line */
-    /* GY_LOAD_CHUNKS */
-    PyObject *chunk;          /* owned bytes being split into lines */
-    Py_ssize_t pos;           /* its first byte not yet returned */
+    /* GY_LOAD_CHUNKS: every byte read since the package began, in one
+       buffer that becomes the stat's text (labels are offsets into it),
+       followed by READ_SLACK zero bytes */
+    char *buf;                /* owned until handed to the stat */
+    Py_ssize_t buf_len, buf_cap;
+    Py_ssize_t pos;           /* first byte not yet returned as a line:
+                                 the bytes of the package consumed */
+    Py_ssize_t scanned;       /* bytes from pos known to hold no '\n' */
     Py_ssize_t chunk_size;    /* of the next read() */
-    char *carry;              /* a line that runs across chunks */
-    Py_ssize_t carry_len, carry_cap;
-    long long consumed;       /* bytes of the lines returned, ends included */
     int eof;
+    int into;                 /* read with readinto() (GY_LOAD_FILE) */
+    int nonascii;             /* a label or header text in buf is not
+                                 ASCII */
 } Reader;
 
 /* Index of the first byte of s[0:n] that does not start a valid UTF-8
@@ -581,85 +578,148 @@ reader_next_object(Reader *r)
     return 1;
 }
 
-/* Append data[0:n] to the carried line. */
-static int
-reader_carry(Reader *r, const char *data, Py_ssize_t n)
+/* An interned str for a method name; new reference. The name of a
+ * method of the io types is interned already (a key of the type's dict),
+ * so this is a lookup. A str made for each call would not do: CPython
+ * 3.11's type attribute cache keys names by address and keeps a
+ * reference to each, so every load would fill another of its 4,096
+ * entries with a dead name (tracemalloc counts them). */
+static PyObject *
+method_name(const char *name)
 {
-    if (n > PY_SSIZE_T_MAX - r->carry_len
-        || gy_grow(&r->carry, &r->carry_cap, r->carry_len + n, 1) < 0) {
+    return PyUnicode_InternFromString(name);
+}
+
+/* obj.name(arg), or obj.name() if arg is NULL; new reference. */
+static PyObject *
+call_method(PyObject *obj, const char *name, PyObject *arg)
+{
+    PyObject *n = method_name(name);
+    if (n == NULL) {
+        return NULL;
+    }
+    PyObject *res = arg == NULL ? PyObject_CallMethodNoArgs(obj, n)
+                                : PyObject_CallMethodOneArg(obj, n, arg);
+    Py_DECREF(n);
+    return res;
+}
+
+/* Read the next chunk of a binary file onto the end of r->buf, at least
+ * r->chunk_size bytes of room (doubling up to READ_CHUNK_MAX): with
+ * readinto() straight into the buffer (the io module's own file types),
+ * or read() and a copy. 0 (with r->eof set at the end of the file), or -1
+ * with an exception set. */
+static int
+reader_fill(Reader *r)
+{
+    Py_ssize_t n;
+    if (r->chunk_size > PY_SSIZE_T_MAX - READ_SLACK - r->buf_len
+        || gy_grow(&r->buf, &r->buf_cap,
+                   r->buf_len + r->chunk_size + READ_SLACK, 1) < 0) {
         if (!PyErr_Occurred()) {
             PyErr_NoMemory();
         }
         return -1;
     }
-    memcpy(r->carry + r->carry_len, data, (size_t)n);
-    r->carry_len += n;
+    Py_ssize_t room = r->buf_cap - READ_SLACK - r->buf_len;
+    if (r->into) {
+        PyObject *mv = PyMemoryView_FromMemory(r->buf + r->buf_len, room,
+                                               PyBUF_WRITE);
+        if (mv == NULL) {
+            return -1;
+        }
+        PyObject *res = PyObject_CallOneArg(r->method, mv);
+        /* The view must not outlive the buffer, which moves as it grows:
+           release it (the io types keep no view; if something still
+           holds one, the buffer is left to it rather than freed). */
+        PyObject *rel = call_method(mv, "release", NULL);
+        Py_DECREF(mv);
+        if (rel == NULL) {
+            Py_XDECREF(res);
+            r->buf = NULL;
+            r->buf_len = r->buf_cap = 0;
+            return -1;
+        }
+        Py_DECREF(rel);
+        if (res == NULL) {
+            return -1;
+        }
+        n = res == Py_None ? -1 : PyLong_AsSsize_t(res);
+        Py_DECREF(res);
+        if (n == -1 && PyErr_Occurred()) {
+            return -1;
+        }
+        if (n < 0 || n > room) {
+            PyErr_SetString(PyExc_ValueError,
+                            "readinto() returned a bad count (a "
+                            "non-blocking file?)");
+            return -1;
+        }
+    }
+    else {
+        PyObject *size = PyLong_FromSsize_t(room);
+        PyObject *b = size ? PyObject_CallOneArg(r->method, size) : NULL;
+        Py_XDECREF(size);
+        if (b == NULL) {
+            return -1;
+        }
+        if (!PyBytes_Check(b)) {
+            Py_DECREF(b);
+            PyErr_SetString(PyExc_TypeError, "read() must return bytes");
+            return -1;
+        }
+        n = PyBytes_GET_SIZE(b);
+        if (n > PY_SSIZE_T_MAX - READ_SLACK - r->buf_len
+            || gy_grow(&r->buf, &r->buf_cap, r->buf_len + n + READ_SLACK, 1)
+                   < 0) {
+            Py_DECREF(b);
+            if (!PyErr_Occurred()) {
+                PyErr_NoMemory();
+            }
+            return -1;
+        }
+        memcpy(r->buf + r->buf_len, PyBytes_AS_STRING(b), (size_t)n);
+        Py_DECREF(b);
+    }
+    r->buf_len += n;
+    memset(r->buf + r->buf_len, 0, READ_SLACK);
+    r->eof = n == 0;
+    if (r->chunk_size < READ_CHUNK_MAX) {
+        r->chunk_size *= 2;
+    }
     return 0;
 }
 
-/* The next line of a binary file read in chunks: most lines are returned
- * in place in the chunk; one that runs across chunks is assembled in
- * r->carry. */
+/* The next line of a binary file read in chunks, in place in r->buf. */
 static int
 reader_next_chunk(Reader *r)
 {
-    r->carry_len = r->carry_len < 0 ? 0 : r->carry_len;
     for (;;) {
-        Py_ssize_t size = r->chunk ? PyBytes_GET_SIZE(r->chunk) : 0;
-        if (r->pos >= size) {
-            if (r->eof) {
-                if (r->carry_len == 0) {
-                    return 0;
-                }
-                /* A last line without its '\n'. */
-                r->consumed += r->carry_len;
-                Py_ssize_t n = r->carry_len;
-                r->carry_len = -1;      /* returned: reset on next call */
-                return reader_accept_bytes(r, r->carry, n);
-            }
-            Py_CLEAR(r->chunk);
-            r->pos = 0;
-            PyObject *b = PyObject_CallFunction(r->method, "n",
-                                                r->chunk_size);
-            if (b == NULL) {
-                return -1;
-            }
-            if (!PyBytes_Check(b)) {
-                Py_DECREF(b);
-                PyErr_SetString(PyExc_TypeError,
-                                "read() must return bytes");
-                return -1;
-            }
-            r->chunk = b;
-            r->eof = PyBytes_GET_SIZE(b) == 0;
-            if (r->chunk_size < READ_CHUNK_MAX) {
-                r->chunk_size *= 2;
-            }
-            continue;
+        Py_ssize_t from = r->pos + r->scanned;
+        const char *nl = r->buf == NULL
+                             ? NULL
+                             : memchr(r->buf + from, '\n',
+                                      (size_t)(r->buf_len - from));
+        if (nl != NULL) {
+            Py_ssize_t start = r->pos;
+            r->pos = nl + 1 - r->buf;
+            r->scanned = 0;
+            return reader_accept_bytes(r, r->buf + start, r->pos - start);
         }
-        const char *base = PyBytes_AS_STRING(r->chunk);
-        const char *start = base + r->pos;
-        const char *nl = memchr(start, '\n', (size_t)(size - r->pos));
-        if (nl == NULL) {
-            if (reader_carry(r, start, size - r->pos) < 0) {
-                return -1;
+        r->scanned = r->buf_len - r->pos;
+        if (r->eof) {
+            if (r->scanned == 0) {
+                return 0;
             }
-            r->pos = size;
-            continue;
+            /* A last line without its '\n'. */
+            Py_ssize_t start = r->pos;
+            r->pos = r->buf_len;
+            r->scanned = 0;
+            return reader_accept_bytes(r, r->buf + start, r->pos - start);
         }
-        Py_ssize_t n = nl + 1 - start;
-        r->pos += n;
-        r->consumed += n;
-        if (r->carry_len == 0) {
-            return reader_accept_bytes(r, start, n);
-        }
-        if (reader_carry(r, start, n) < 0) {
+        if (reader_fill(r) < 0) {
             return -1;
         }
-        r->consumed += r->carry_len - n;
-        n = r->carry_len;
-        r->carry_len = -1;              /* returned: reset on next call */
-        return reader_accept_bytes(r, r->carry, n);
     }
 }
 
@@ -777,6 +837,624 @@ next_token(const char *p, Py_ssize_t n, Py_ssize_t *pos,
     return 0;
 }
 
+/* Whether p[0:n] is ASCII, a word at a time. */
+static int
+all_ascii(const char *p, Py_ssize_t n)
+{
+    Py_ssize_t i = 0;
+    unsigned char any = 0;
+    for (; n - i >= 8; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        if (w & UINT64_C(0x8080808080808080)) {
+            return 0;
+        }
+    }
+    for (; i < n; i++) {
+        any |= (unsigned char)p[i];
+    }
+    return any < 0x80;
+}
+
+/* Header text field f of s is value[0:n], part of the current line: in a
+ * file read into one buffer (GY_LOAD_CHUNKS) its offset there, the stat
+ * adopting the buffer at the end; otherwise a copy. */
+static int
+reader_set_text(Reader *r, GyStat *s, GyStatField f, const char *value,
+                Py_ssize_t n)
+{
+    if (r->mode != GY_LOAD_CHUNKS) {
+        return gy_stat_set_text(s, f, value, n);
+    }
+    r->nonascii |= !all_ascii(value, n);
+    gy_stat_set_text_at(s, f, value - r->buf, n);
+    return 0;
+}
+
+/* Append a row whose label is label[0:n], part of the current line; as
+ * reader_set_text. */
+static int
+reader_append_row(Reader *r, GyStat *s, int64_t count, int64_t size,
+                  const char *label, Py_ssize_t n)
+{
+    if (r->mode != GY_LOAD_CHUNKS) {
+        return gy_stat_append_row(s, count, size, label, n);
+    }
+    r->nonascii |= !all_ascii(label, n);
+    return gy_stat_append_row_at(s, count, size, label - r->buf, n);
+}
+
+/* Room in s for one more row of numrows: the array grows by half again,
+ * but not past numrows (the file's word: a row beyond it is an error), so
+ * a whole table has no slack. 0, or -1 with MemoryError. */
+static int
+rows_reserve(GyStat *s, Py_ssize_t numrows)
+{
+    if (s->nrows < s->rows_cap) {
+        return 0;
+    }
+    Py_ssize_t cap = s->rows_cap + s->rows_cap / 2 + 16;
+    if (cap > numrows) {
+        cap = numrows > s->nrows ? numrows : s->nrows + 1;
+    }
+    GyStatRow *rows = (size_t)cap > PY_SSIZE_T_MAX / sizeof(GyStatRow)
+                          ? NULL
+                          : PyMem_Realloc(s->rows,
+                                          (size_t)cap * sizeof(GyStatRow));
+    if (rows == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    s->rows = rows;
+    s->rows_cap = cap;
+    return 0;
+}
+
+/* Most bytes reserved past what was read on a table's word (its numrows
+ * and the rows read so far): a file that lies about numrows costs at
+ * most this in address space, untouched; a longer table grows as read. */
+#define RESERVE_MAX ((Py_ssize_t)16 << 20)
+
+/* After the rows of the first chunk (done of them, from byte first on):
+ * room for the rest of the table (left rows) as those rows suggest, a
+ * little over, so that the rest is read with one call into a buffer that
+ * need not move again, and (s not NULL) the rows array for as many rows
+ * as that room would hold. Growing step by step instead would copy the
+ * text a few times, and leave blocks that the allocator gives back to
+ * the system and takes again (page faults) on every load. Only a hint:
+ * if memory is short, reading grows the buffers as it goes. */
+static void
+reader_expect(Reader *r, GyStat *s, Py_ssize_t first, Py_ssize_t done,
+              Py_ssize_t left)
+{
+    if (done == 0 || left == 0 || r->pos <= first) {
+        return;
+    }
+    double per_row = (double)(r->pos - first) / (double)done;
+    double more = per_row * (double)left * 1.0625 + 4096.0;
+    if (more > (double)RESERVE_MAX) {
+        more = (double)RESERVE_MAX;
+    }
+    Py_ssize_t cap = r->pos + (Py_ssize_t)more + READ_SLACK;
+    if (cap > r->buf_cap) {
+        char *buf = PyMem_Realloc(r->buf, (size_t)cap);
+        if (buf == NULL) {
+            return;
+        }
+        r->buf = buf;
+        r->buf_cap = cap;
+    }
+    if (s == NULL) {
+        return;
+    }
+    Py_ssize_t rows = s->nrows + (Py_ssize_t)(more / per_row);
+    if (rows > s->nrows + left) {
+        rows = s->nrows + left;
+    }
+    if (rows > s->rows_cap) {
+        GyStatRow *p = PyMem_Realloc(s->rows,
+                                     (size_t)rows * sizeof(GyStatRow));
+        if (p != NULL) {
+            s->rows = p;
+            s->rows_cap = rows;
+        }
+    }
+}
+
+/* ---- Rows in place ----------------------------------------------------
+ *
+ * A dump is almost all row lines, so a file read into one buffer has its
+ * rows parsed where they lie, without a call per line: fast_rows takes
+ * every row line that is plain, meaning
+ *
+ *     '.r: ' [-]digits ' ' [-]digits ' ' label '\n'
+ *
+ * with at most 18 digits a number (so within GY_TABLE_LIMIT: no overflow
+ * check per digit), an ASCII label not ending in '\r', and the cumulative
+ * size in range; the label is found and checked eight bytes at a time (a
+ * word with a '\n' byte, or with a byte >= 0x80, is told by the usual
+ * bit tricks). Anything else -- a line not whole in the buffer yet, a
+ * non-ASCII label, '\r\n', a long or malformed number, a line that is no
+ * row -- stops it, and the line goes through reader_next and parse_row,
+ * which accept it exactly as before or name what is wrong. So both paths
+ * accept the same files with the same result, and the same errors come
+ * from the one place. The words read past the data fall in the buffer's
+ * READ_SLACK zero bytes, which are neither '\n' nor digits nor spaces.
+ * The bit tricks number bytes from the low end: little-endian only (other
+ * machines take the line path for every row). */
+
+#if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__) \
+    && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define FAST_ROWS 1
+#else
+#define FAST_ROWS 0
+#endif
+
+/* -?[0-9]{1,18} followed by ' ' at *pp: 0 with *out and *pp past the
+ * space, or -1. Up to seven digits (what counts and sizes have) are
+ * found and converted a word at a time, with no branch on their number:
+ * the first byte that is no digit is the lowest flagged one (a carry
+ * from a flagged byte only reaches the bytes above it), the digits are
+ * shifted to the top of the word (the bytes below become leading
+ * zeros), and three multiplies add them up in pairs, fours and eights
+ * (as in simdjson's parse_eight_digits). Longer and negative numbers
+ * take a loop. */
+static inline int
+fast_int(const unsigned char **pp, int64_t *out)
+{
+    const uint64_t highs = UINT64_C(0x8080808080808080);
+    const unsigned char *p = *pp;
+    uint64_t w, v = 0;
+    memcpy(&w, p, 8);
+    uint64_t t = w ^ UINT64_C(0x3030303030303030);
+    uint64_t flags = (t | (t + UINT64_C(0x7676767676767676))) & highs;
+    if (flags != 0 && (flags & 0xff) == 0) {
+        int len = __builtin_ctzll(flags) >> 3;
+        if (p[len] != ' ') {
+            return -1;
+        }
+        t <<= 8 * (8 - len);
+        t = t * 10 + (t >> 8);
+        t = ((t & UINT64_C(0x000000FF000000FF)) * UINT64_C(0x000F424000000064)
+             + ((t >> 16) & UINT64_C(0x000000FF000000FF))
+                   * UINT64_C(0x0000271000000001))
+            >> 32;
+        *out = (int64_t)t;
+        *pp = p + len + 1;
+        return 0;
+    }
+    int neg = *p == '-';
+    p += neg;
+    const unsigned char *start = p;
+    unsigned d;
+    while ((d = (unsigned)*p - '0') < 10) {
+        v = v * 10 + d;
+        if (++p - start > 18) {
+            return -1;
+        }
+    }
+    if (p == start || *p != ' ') {
+        return -1;
+    }
+    *out = neg ? -(int64_t)v : (int64_t)v;
+    *pp = p + 1;
+    return 0;
+}
+
+/* The '\n' bytes and the bytes >= 0x80 of p[0:64], one bit a byte. */
+static inline void
+block_masks(const unsigned char *p, uint64_t *nl, uint64_t *hi)
+{
+#if defined(__SSE2__)
+    const __m128i nls = _mm_set1_epi8('\n');
+    __m128i v[4];
+    for (int j = 0; j < 4; j++) {
+        v[j] = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * j));
+    }
+    uint64_t n = 0, h = 0;
+    for (int j = 0; j < 4; j++) {
+        n |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v[j], nls))
+             << (16 * j);
+    }
+    /* Bytes >= 0x80 are rare: one test for the block first. */
+    if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(v[0], v[1]),
+                                       _mm_or_si128(v[2], v[3])))) {
+        for (int j = 0; j < 4; j++) {
+            h |= (uint64_t)(uint16_t)_mm_movemask_epi8(v[j]) << (16 * j);
+        }
+    }
+    *nl = n;
+    *hi = h;
+#else
+    /* A word at a time: flag each byte in its top bit (a '\n' test that
+       is exact in every byte, unlike the first-zero trick), then gather
+       the eight top bits into a byte with a multiply. */
+    const uint64_t ones = UINT64_C(0x0101010101010101);
+    const uint64_t lows = ones * 0x7F, highs = ones * 0x80;
+    uint64_t n = 0, h = 0;
+    for (int j = 0; j < 8; j++) {
+        uint64_t w;
+        memcpy(&w, p + 8 * j, 8);
+        uint64_t x = w ^ (ones * '\n');
+        uint64_t z = ~(((x & lows) + lows) | x) & highs;
+        n |= (((z >> 7) * UINT64_C(0x0102040810204080)) >> 56) << (8 * j);
+        h |= ((((w & highs) >> 7) * UINT64_C(0x0102040810204080)) >> 56)
+             << (8 * j);
+    }
+    *nl = n;
+    *hi = h;
+#endif
+}
+
+/* Bits [0, i) of a word, i in 0..64. */
+static inline uint64_t
+bits_below(int i)
+{
+    return i >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << i) - 1;
+}
+
+/* Parse up to max plain row lines at r->pos into s (see above); returns
+ * how many, or -1 with MemoryError.
+ *
+ * The '\n's are found 64 bytes at a time (block_masks) and the rows
+ * between them parsed one by one: the only work carried from a row to
+ * the next is where its line ends, so the parsing of successive rows
+ * overlaps in the processor, where a byte scan per line would chain them.
+ * Blocks may read up to 63 bytes past the data: READ_SLACK zero bytes. */
+static Py_ssize_t
+fast_rows(Reader *r, GyStat *s, Py_ssize_t max)
+{
+    Py_ssize_t k = 0;
+#if FAST_ROWS
+    const unsigned char *buf = (const unsigned char *)r->buf;
+    if (buf == NULL || max <= 0) {
+        return 0;
+    }
+    const unsigned char *end = buf + r->buf_len, *p = buf + r->pos;
+    const unsigned char *blk = p;
+    int id = s->format == GY_FORMAT_ID;
+    int64_t cumul = s->nrows ? s->rows[s->nrows - 1].cumul : 0;
+    Py_ssize_t numrows = s->nrows + max;
+    /* The rows array in locals: stores to it could alias s's fields. */
+    GyStatRow *rows = s->rows;
+    Py_ssize_t nrows = s->nrows, cap = s->rows_cap;
+    uint32_t head, w4;
+    int pending_hi = 0;       /* a byte >= 0x80 in [p, blk) */
+    memcpy(&head, ".r: ", 4);
+    /* Invariant: p starts a line, p <= end, rows [0, k) are in s, and
+       the line at p has no '\n' before blk. */
+    while (blk < end) {
+        uint64_t nlm, him;
+        block_masks(blk, &nlm, &him);
+        while (nlm != 0) {
+            int i = __builtin_ctzll(nlm);
+            nlm &= nlm - 1;
+            const unsigned char *nl = blk + i;
+            if (nl >= end) {
+                goto done;            /* past the data: slack */
+            }
+            memcpy(&w4, p, 4);
+            if (w4 != head) {
+                goto done;
+            }
+            const unsigned char *q = p + 4;
+            int64_t count = 1, size;
+            if ((!id && fast_int(&q, &count) < 0)
+                || fast_int(&q, &size) < 0) {
+                goto done;
+            }
+            /* q <= nl: a number ends at a space, and '\n' is none. */
+            const unsigned char *label = q;
+            if (nl > label && nl[-1] == '\r') {
+                goto done;
+            }
+            int from = p > blk ? (int)(p - blk) : 0;
+            if (pending_hi || (him & bits_below(i) & ~bits_below(from))) {
+                if (!all_ascii((const char *)label, nl - label)) {
+                    if (utf8_invalid_at(label, nl - label) >= 0) {
+                        goto done;
+                    }
+                    r->nonascii = 1;
+                }
+            }
+            int64_t next = cumul + size;
+            if (next > GY_TABLE_LIMIT || next < -GY_TABLE_LIMIT) {
+                goto done;
+            }
+            if (nrows == cap) {
+                s->nrows = nrows;
+                if (rows_reserve(s, numrows) < 0) {
+                    k = -1;
+                    goto done;
+                }
+                rows = s->rows;
+                cap = s->rows_cap;
+            }
+            GyStatRow *row = &rows[nrows++];
+            row->count = count;
+            row->size = size;
+            row->cumul = cumul = next;
+            row->label = label - buf;
+            row->label_len = nl - label;
+            p = nl + 1;
+            pending_hi = 0;
+            if (++k == max) {
+                goto done;
+            }
+        }
+        int from = p > blk ? (int)(p - blk) : 0;
+        pending_hi |= (him & ~bits_below(from)) != 0;
+        blk += 64;
+    }
+done:
+    s->nready = s->nrows = nrows;
+    if (k > 0) {
+        r->pos = p - buf;
+        r->scanned = 0;
+        r->lineno += k;
+        r->nread += k;
+    }
+#else
+    (void)r;
+    (void)s;
+    (void)max;
+#endif
+    return k;
+}
+
+/* ---- Rows checked now, made later --------------------------------------
+ *
+ * Loading a file whose rows are all plain (see above) checks every line
+ * but makes no row: check_rows reads the lines as fast_rows does,
+ * checking each number's form (not converting it) and bounding the
+ * cumulative size by the sum of 10**digits of the sizes (when that bound
+ * stays within GY_TABLE_LIMIT, so does every cumulative size), and the
+ * stat keeps its rows in its text until they are asked for
+ * (gy_format_ready_rows). A table whose first page is printed costs one
+ * pass over the bytes and ten rows. Any line that is not plain, or a
+ * bound that grows too big, sends the whole table back to the line path
+ * from its first row, which makes every row and names any error exactly
+ * as before: no file is accepted or refused by one path and not the
+ * other. */
+
+/* 10**i for i in 0..18. */
+static const uint64_t pow10_table[19] = {
+    UINT64_C(1), UINT64_C(10), UINT64_C(100), UINT64_C(1000),
+    UINT64_C(10000), UINT64_C(100000), UINT64_C(1000000),
+    UINT64_C(10000000), UINT64_C(100000000), UINT64_C(1000000000),
+    UINT64_C(10000000000), UINT64_C(100000000000),
+    UINT64_C(1000000000000), UINT64_C(10000000000000),
+    UINT64_C(100000000000000), UINT64_C(1000000000000000),
+    UINT64_C(10000000000000000), UINT64_C(100000000000000000),
+    UINT64_C(1000000000000000000),
+};
+
+/* The form fast_int accepts, -?[0-9]{1,18} then ' ', at *pp: the number
+ * of digits, *pp moved past the space; or -1. Up to seven digits are
+ * checked a word at a time, as in fast_int. */
+static inline int
+skip_int(const unsigned char **pp)
+{
+    const uint64_t highs = UINT64_C(0x8080808080808080);
+    const unsigned char *p = *pp;
+    p += *p == '-';
+    uint64_t w;
+    memcpy(&w, p, 8);
+    uint64_t t = w ^ UINT64_C(0x3030303030303030);
+    uint64_t flags = (t | (t + UINT64_C(0x7676767676767676))) & highs;
+    int len;
+    if (flags != 0) {
+        len = __builtin_ctzll(flags) >> 3;
+    }
+    else {
+        len = 8;
+        while ((unsigned)p[len] - '0' < 10 && len <= 18) {
+            len++;
+        }
+    }
+    if (len == 0 || len > 18 || p[len] != ' ') {
+        return -1;
+    }
+    *pp = p + len + 1;
+    return len;
+}
+
+/* The numbers of the row line at p ('.r: ' checked): their form checked
+ * as skip_int does, *q moved to the label; the digits of the size, or
+ * -1. With SSE2 both numbers are found in one 16-byte load (digits and
+ * spaces as bit masks), so no load waits for the end of a number; a
+ * number with a sign, or numbers that do not end within the 16 bytes,
+ * take skip_int. */
+static inline int
+skip_numbers(const unsigned char **q, int id)
+{
+#if defined(__SSE2__)
+    const unsigned char *p = *q;
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i dig = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+                                _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+    unsigned nd = ~(unsigned)_mm_movemask_epi8(dig) & 0xFFFFu;
+    unsigned sp = (unsigned)_mm_movemask_epi8(
+        _mm_cmpeq_epi8(v, _mm_set1_epi8(' ')));
+    if (nd != 0) {
+        int s1 = __builtin_ctz(nd);
+        if (id) {
+            if (s1 > 0 && (sp >> s1 & 1)) {
+                *q = p + s1 + 1;
+                return s1;
+            }
+        }
+        else {
+            unsigned nd2 = nd & ~((2u << s1) - 1);
+            if (s1 > 0 && (sp >> s1 & 1) && nd2 != 0) {
+                int s2 = __builtin_ctz(nd2);
+                if (s2 > s1 + 1 && (sp >> s2 & 1)) {
+                    *q = p + s2 + 1;
+                    return s2 - s1 - 1;
+                }
+            }
+        }
+    }
+#endif
+    if (!id && skip_int(q) < 0) {
+        return -1;
+    }
+    return skip_int(q);
+}
+
+/* Check the numrows row lines from r->pos (see above), reading more of
+ * the file as needed. 1 if all are plain, with r->pos past them; 0 if
+ * one is not (the reader's position is then the caller's to reset); -1
+ * with an exception if reading failed. */
+static int
+check_rows(Reader *r, GyStat *s, Py_ssize_t numrows)
+{
+#if FAST_ROWS
+    int id = s->format == GY_FORMAT_ID;
+    Py_ssize_t first = r->pos, k = 0;
+    uint64_t bound = 0;           /* > |cumulative size| so far */
+    uint32_t head, w4;
+    memcpy(&head, ".r: ", 4);
+    for (;;) {
+        /* Scan what has been read, from the line of row k. */
+        const unsigned char *buf = (const unsigned char *)r->buf;
+        const unsigned char *end = buf + r->buf_len, *p = buf + r->pos;
+        const unsigned char *blk = p;
+        int pending_hi = 0;       /* a byte >= 0x80 in [p, blk) */
+        while (blk < end) {
+            uint64_t nlm, him;
+            block_masks(blk, &nlm, &him);
+            /* Labels are checked for UTF-8 only where a byte >= 0x80 is
+               near: rarely, so one test a block. */
+            int hi = pending_hi || him != 0;
+            while (nlm != 0) {
+                int i = __builtin_ctzll(nlm);
+                nlm &= nlm - 1;
+                const unsigned char *nl = blk + i, *q = p + 4;
+                if (nl >= end) {
+                    break;
+                }
+                memcpy(&w4, p, 4);
+                if (w4 != head) {
+                    return 0;
+                }
+                int digits = skip_numbers(&q, id);
+                if (digits < 0 || (nl > q && nl[-1] == '\r')) {
+                    return 0;
+                }
+                bound += pow10_table[digits];
+                if (hi) {
+                    int from = p > blk ? (int)(p - blk) : 0;
+                    if ((pending_hi
+                         || (him & bits_below(i) & ~bits_below(from)))
+                        && !all_ascii((const char *)q, nl - q)) {
+                        if (utf8_invalid_at(q, nl - q) >= 0) {
+                            return 0;
+                        }
+                        r->nonascii = 1;
+                    }
+                    pending_hi = 0;
+                }
+                p = nl + 1;
+                if (++k == numrows) {
+                    break;
+                }
+            }
+            /* At most ten rows a block, each adding at most 10**18:
+               the bound cannot wrap between two tests. */
+            if (bound > (uint64_t)GY_TABLE_LIMIT) {
+                return 0;
+            }
+            if (k == numrows) {
+                r->pos = p - buf;
+                r->scanned = 0;
+                r->lineno += k;
+                r->nread += k;
+                return 1;
+            }
+            int from = p > blk ? (int)(p - blk) : 0;
+            pending_hi |= (him & ~bits_below(from)) != 0;
+            blk += 64;
+        }
+        /* Row k's line is not whole yet: read on. */
+        r->pos = p - buf;
+        r->scanned = 0;
+        if (r->eof) {
+            return 0;
+        }
+        if (k > 0) {
+            reader_expect(r, NULL, first, k, numrows - k);
+        }
+        if (reader_fill(r) < 0) {
+            return -1;
+        }
+    }
+#else
+    (void)r;
+    (void)s;
+    (void)numrows;
+    return 0;
+#endif
+}
+
+/* Row line p[0:nl - p] (checked by check_rows) into *row; cumul is the
+ * cumulative size before it. */
+static inline int64_t
+ready_row(GyStatRow *row, const unsigned char *text, const unsigned char *p,
+          const unsigned char *nl, int id, int64_t cumul)
+{
+    const unsigned char *q = p + 4;
+    int64_t count = 1, size = 0;
+    if (!id) {
+        (void)fast_int(&q, &count);
+    }
+    (void)fast_int(&q, &size);
+    row->count = count;
+    row->size = size;
+    row->cumul = cumul + size;
+    row->label = q - text;
+    row->label_len = nl - q;
+    return row->cumul;
+}
+
+void
+gy_format_ready_rows(GyStat *s, Py_ssize_t upto)
+{
+    const unsigned char *text = (const unsigned char *)s->text;
+    const unsigned char *p = text + s->next_line;
+    int id = s->format == GY_FORMAT_ID;
+    int64_t cumul = s->nready ? s->rows[s->nready - 1].cumul : 0;
+    Py_ssize_t i = s->nready;
+    GY_ASSERT(upto <= s->nrows && upto <= s->rows_cap);
+#if FAST_ROWS
+    /* The '\n's 64 bytes at a time, as check_rows found them. Blocks
+       start before the end line, and the text keeps READ_SLACK bytes
+       past its end, so they stay in it. */
+    const unsigned char *blk = p;
+    while (i < upto) {
+        uint64_t nlm, him;
+        block_masks(blk, &nlm, &him);
+        while (nlm != 0 && i < upto) {
+            const unsigned char *nl = blk + __builtin_ctzll(nlm);
+            nlm &= nlm - 1;
+            cumul = ready_row(&s->rows[i++], text, p, nl, id, cumul);
+            p = nl + 1;
+        }
+        blk += 64;
+    }
+#else
+    const unsigned char *end = text + s->text_len;
+    for (; i < upto; i++) {
+        const unsigned char *nl = memchr(p, '\n', (size_t)(end - p));
+        GY_ASSERT(nl != NULL);
+        cumul = ready_row(&s->rows[i], text, p, nl, id, cumul);
+        p = nl + 1;
+    }
+#endif
+    s->nready = upto;
+    s->next_line = p - text;
+}
+
 static const char *
 row_expected(GyFormat format)
 {
@@ -801,7 +1479,10 @@ parse_row(Reader *r, GyStat *s, Py_ssize_t k, Py_ssize_t numrows)
         || parse_int(tok, toklen, &size) < 0) {
         goto bad;
     }
-    if (gy_stat_append_row(s, count, size, p + pos, n - pos) < 0) {
+    if (rows_reserve(s, numrows) < 0) {
+        return -1;
+    }
+    if (reader_append_row(r, s, count, size, p + pos, n - pos) < 0) {
         if (!PyErr_ExceptionMatches(PyExc_OverflowError)) {
             return -1;
         }
@@ -902,11 +1583,11 @@ parse_field(Reader *r, GyStat *s, Header *h)
         if (end != buf + vlen) {
             return reader_expected(r, "'.timemade: <seconds>'");
         }
-        return gy_stat_set_text(s, GY_STAT_TIMEMADE, value, vlen);
+        return reader_set_text(r, s, GY_STAT_TIMEMADE, value, vlen);
     }
     case GY_STAT_KINDNAME:
     case GY_STAT_KINDHEADER:
-        return gy_stat_set_text(s, (GyStatField)f, value, vlen);
+        return reader_set_text(r, s, (GyStatField)f, value, vlen);
     default:
         break;
     }
@@ -1035,14 +1716,69 @@ parse_package(Reader *r, GyStat **out)
     if (check_header(r, s, &h, r->lineno) < 0) {
         goto error;
     }
+    /* 3. numrows rows; the line in hand is the first, or the end line. */
+    Py_ssize_t k0 = 0;
+    if (r->mode == GY_LOAD_CHUNKS && h.numrows > 0 && starts_with(r, ".r: ")) {
+        /* Check them all in place, making none (see check_rows); if one
+           is not plain, start again on the line path. */
+        Py_ssize_t line = r->data - r->buf, lineno = r->lineno - 1;
+        Py_ssize_t nread = r->nread - 1;
+        r->pos = line;
+        r->scanned = 0;
+        r->lineno = lineno;
+        r->nread = nread;
+        rc = check_rows(r, s, h.numrows);
+        if (rc < 0) {
+            goto error;
+        }
+        if (rc == 1) {
+            /* Room for every row, untouched until they are made (numrows
+               lines were read, so numrows is no lie). */
+            GY_ASSERT(s->rows == NULL);
+            s->rows = gy_alloc_array(h.numrows, sizeof(GyStatRow));
+            if (s->rows == NULL) {
+                goto error;
+            }
+            s->rows_cap = s->nrows = h.numrows;
+            s->nready = 0;
+            s->next_line = line;
+            k0 = h.numrows;
+        }
+        else {
+            r->pos = line;
+            r->scanned = 0;
+            r->lineno = lineno;
+            r->nread = nread;
+            rc = reader_next(r);        /* the first row again */
+            if (rc < 0) {
+                goto error;
+            }
+        }
+    }
     Py_ssize_t prealloc = h.numrows < ROWS_PREALLOC_MAX ? h.numrows
                                                         : ROWS_PREALLOC_MAX;
-    if (gy_grow(&s->rows, &s->rows_cap, prealloc, sizeof(GyStatRow)) < 0) {
+    if (k0 == 0
+        && gy_grow(&s->rows, &s->rows_cap, prealloc, sizeof(GyStatRow)) < 0) {
         goto error;
     }
-    /* 3. numrows rows; the line in hand is the first, or the end line. */
-    for (Py_ssize_t k = 0; k < h.numrows; k++) {
+    Py_ssize_t first_row = r->pos;    /* chunks: where the second row is */
+    int expected = 0;
+    for (Py_ssize_t k = k0; k < h.numrows; k++) {
         if (k > 0) {
+            if (r->mode == GY_LOAD_CHUNKS) {
+                Py_ssize_t got = fast_rows(r, s, h.numrows - k);
+                if (got < 0) {
+                    goto error;
+                }
+                k += got;
+                if (k == h.numrows) {
+                    break;
+                }
+                if (!expected) {
+                    expected = 1;
+                    reader_expect(r, s, first_row, k - 1, h.numrows - k);
+                }
+            }
             rc = reader_next(r);
             if (rc < 0) {
                 goto error;
@@ -1086,6 +1822,23 @@ parse_package(Reader *r, GyStat **out)
     }
     Py_CLEAR(r->cur);
     PyMem_Free(fdata);
+    if (r->mode == GY_LOAD_CHUNKS) {
+        /* The stat's text is the package as read; what was read past it
+           (the next package, to be read again) is cut off if it is
+           much. */
+        char *text = r->buf;
+        Py_ssize_t keep = r->pos, cap = r->buf_cap;
+        if (cap - keep > keep / 4 + 1024) {
+            char *t = PyMem_Realloc(text, (size_t)(keep + READ_SLACK));
+            if (t != NULL) {
+                text = t;
+                cap = keep + READ_SLACK;
+            }
+        }
+        r->buf = NULL;
+        r->buf_len = r->buf_cap = 0;  /* r->pos: the bytes consumed */
+        gy_stat_adopt_text(s, text, keep, cap, r->nonascii);
+    }
     *out = s;
     return 0;
 error:
@@ -1111,9 +1864,17 @@ gy_format_load(PyObject *lines, GyLoadMode mode, int end_optional,
     int rc = -1;
     *out = NULL;
     *nread = 0;
+    if (mode == GY_LOAD_FILE) {
+        /* GY_LOAD_CHUNKS, reading with readinto(). */
+        mode = r.mode = GY_LOAD_CHUNKS;
+        r.into = 1;
+    }
     if (mode == GY_LOAD_READLINE || mode == GY_LOAD_CHUNKS) {
-        r.method = PyObject_GetAttrString(
-            lines, mode == GY_LOAD_READLINE ? "readline" : "read");
+        PyObject *name = method_name(mode == GY_LOAD_READLINE ? "readline"
+                                     : r.into                 ? "readinto"
+                                                              : "read");
+        r.method = name ? PyObject_GetAttr(lines, name) : NULL;
+        Py_XDECREF(name);
         if (r.method == NULL) {
             return -1;
         }
@@ -1126,7 +1887,7 @@ gy_format_load(PyObject *lines, GyLoadMode mode, int end_optional,
     if (mode == GY_LOAD_CHUNKS) {
         /* Chunks read past the package; the file is put back after it,
            so the next call starts at the next package. */
-        PyObject *pos = PyObject_CallMethod(lines, "tell", NULL);
+        PyObject *pos = call_method(lines, "tell", NULL);
         start = pos ? PyLong_AsLongLong(pos) : -1;
         Py_XDECREF(pos);
         if (start == -1 && PyErr_Occurred()) {
@@ -1135,8 +1896,9 @@ gy_format_load(PyObject *lines, GyLoadMode mode, int end_optional,
     }
     rc = parse_package(&r, out);
     if (rc == 0 && mode == GY_LOAD_CHUNKS) {
-        PyObject *res = PyObject_CallMethod(lines, "seek", "L",
-                                            start + r.consumed);
+        PyObject *to = PyLong_FromLongLong(start + r.pos);
+        PyObject *res = to ? call_method(lines, "seek", to) : NULL;
+        Py_XDECREF(to);
         if (res == NULL) {
             gy_stat_free(*out);
             *out = NULL;
@@ -1147,8 +1909,7 @@ gy_format_load(PyObject *lines, GyLoadMode mode, int end_optional,
 done:
     Py_XDECREF(r.cur);
     Py_XDECREF(r.method);
-    Py_XDECREF(r.chunk);
-    PyMem_Free(r.carry);
+    PyMem_Free(r.buf);
     *nread = r.nread;
     return rc < 0 ? -1 : 0;
 }

@@ -10,18 +10,22 @@
 /* The package text of s, as Stat.dump writes it: '.loader: _load_stat',
  * the header fields in s's order, one '.r: ' line per row, and
  * '.end: .loader: _load_stat', each line ending in '\n'. If write is
- * NULL, returns the text as a new str. Otherwise calls write(chunk) with
- * pieces of whole lines, about 64 KiB each, str or, if binary, UTF-8
- * bytes, and returns None (new reference). NULL with an exception set on
- * failure (a write() that raised, or, in bytes, a lone surrogate from a
- * partition's label). */
+ * NULL, returns the text as a new str. Otherwise calls write(text) once
+ * with the whole text, a str or, if binary, UTF-8 bytes, and returns
+ * None (new reference). Every row must be made (GyStat.nready). NULL
+ * with an exception set on failure (a write() that raised, or, in bytes,
+ * a lone surrogate from a partition's label). */
 PyObject *gy_format_dump(const GyStat *s, PyObject *write, int binary);
 
 /* How gy_format_load reads its input. */
 typedef enum GyLoadMode {
     GY_LOAD_LINES = 0,        /* an iterator of str or bytes lines */
     GY_LOAD_READLINE = 1,     /* an object whose readline() returns them */
-    GY_LOAD_CHUNKS = 2,       /* a seekable binary file, read() in chunks */
+    GY_LOAD_CHUNKS = 2,       /* a seekable binary file, read() in chunks
+                                 into the stat's buffer */
+    GY_LOAD_FILE = 3,         /* the same, an io.FileIO or io.BufferedReader
+                                 (not a subclass): readinto() straight into
+                                 the stat's buffer */
 } GyLoadMode;
 
 /* Read one package from lines, read as mode says; an empty line object
@@ -33,11 +37,18 @@ typedef enum GyLoadMode {
  * package. first_lineno numbers the first line read, for messages;
  * where, a str or NULL, names the input in them. On success returns 0
  * with *out the stat (NULL if the input ended before any line) and
- * *nread the lines consumed. Returns -1 with an exception set:
+ * *nread the lines consumed; a stat read from a file (GY_LOAD_CHUNKS,
+ * GY_LOAD_FILE) may have its rows checked but left in its text, made on
+ * first use (GyStat.nready). Returns -1 with an exception set:
  * ValueError naming the line and what was expected for anything but a
  * well-formed package, or what reading raised. */
 int gy_format_load(PyObject *lines, GyLoadMode mode, int end_optional,
                    Py_ssize_t first_lineno, PyObject *where, GyStat **out,
                    Py_ssize_t *nread);
+
+/* Make rows [s->nready, upto) of a stat loaded with its rows left in its
+ * text (GyStat.nready), upto <= s->nrows. Those lines were checked when
+ * it was loaded, and the rows array has room for all: cannot fail. */
+void gy_format_ready_rows(GyStat *s, Py_ssize_t upto);
 
 #endif /* GY_FORMATS_H */

@@ -11,7 +11,12 @@
  * loaded and subtracted: two buffers that grow geometrically make
  * building, copying and dumping O(rows + text), and a stat costs about 40
  * bytes a row plus its labels, with no Python object until a row is
- * asked for.
+ * asked for. A stat loaded from a file keeps the package's bytes as its
+ * text (labels are offsets into it, so none is copied) and has its rows
+ * checked but not made: rows [0, nready) are in the array, the rest are
+ * made from the text, in order, by the first operation that needs them
+ * (stat_ready; formats.c, gy_format_ready_rows), which cannot fail. So
+ * printing the first page of a loaded table makes ten rows.
  *
  * Costs: from a partition O(rows + labels); x[i:j:k] O(selected rows and
  * their labels); a - b O(|a| + |b|) expected (labels hashed) plus
@@ -19,9 +24,13 @@
  *
  * Invariants: every count, size, cumulative size and total lies within
  * +-GY_TABLE_LIMIT, so any two add without overflow (checked where rows
- * are made); rows[i].cumul is the sum of the sizes of rows 0..i; a GyStat
- * never changes once made (Python sees it read-only), so pointers into
- * its text stay valid while its owner lives.
+ * are made, or for a loaded stat when it is loaded); rows[i].cumul is the
+ * sum of the sizes of rows 0..i; a GyStat never changes once made (Python
+ * sees it read-only; making rows on demand changes nothing it shows), so
+ * pointers into its text stay valid while its owner lives. The
+ * functions taking a const GyStat read only rows [0, nready): the
+ * methods below make what they need first (the GIL keeps that step
+ * whole: the module does not run without it).
  */
 #include "stat.h"
 
@@ -202,34 +211,82 @@ set_order(GyStat *s, const uint8_t *order, int n)
     }
 }
 
-int
-gy_stat_append_row(GyStat *s, int64_t count, int64_t size,
-                   const char *label, Py_ssize_t n)
+/* Check a new row's numbers and make room for it: the row to fill (its
+ * count, size and cumulative size set), or NULL with OverflowError or
+ * MemoryError. */
+static GyStatRow *
+row_reserve(GyStat *s, int64_t count, int64_t size)
 {
     int64_t cumul;
     if (!in_range(count) || !in_range(size)) {
         PyErr_SetString(PyExc_OverflowError,
                         "Stat counts or sizes beyond 2**62");
-        return -1;
+        return NULL;
     }
     if (checked_add(s->nrows ? s->rows[s->nrows - 1].cumul : 0, size,
                     &cumul) < 0) {
-        return -1;
+        return NULL;
     }
     if (gy_grow(&s->rows, &s->rows_cap, s->nrows + 1, sizeof(GyStatRow))
         < 0) {
-        return -1;
+        return NULL;
     }
     GyStatRow *r = &s->rows[s->nrows];
-    if (text_append(s, label, n, &r->label) < 0) {
-        return -1;
-    }
     r->count = count;
     r->size = size;
     r->cumul = cumul;
+    return r;
+}
+
+int
+gy_stat_append_row(GyStat *s, int64_t count, int64_t size,
+                   const char *label, Py_ssize_t n)
+{
+    GyStatRow *r = row_reserve(s, count, size);
+    if (r == NULL || text_append(s, label, n, &r->label) < 0) {
+        return -1;
+    }
     r->label_len = n;
-    s->nrows++;
+    s->nready = ++s->nrows;
     return 0;
+}
+
+int
+gy_stat_append_row_at(GyStat *s, int64_t count, int64_t size,
+                      Py_ssize_t label, Py_ssize_t n)
+{
+    GyStatRow *r = row_reserve(s, count, size);
+    if (r == NULL) {
+        return -1;
+    }
+    r->label = label;
+    r->label_len = n;
+    s->nready = ++s->nrows;
+    return 0;
+}
+
+void
+gy_stat_set_text_at(GyStat *s, GyStatField f, Py_ssize_t off, Py_ssize_t n)
+{
+    GyStatText *t = f == GY_STAT_TIMEMADE ? &s->timemade_text
+                    : f == GY_STAT_KINDNAME ? &s->kindname
+                                             : &s->kindheader;
+    GY_ASSERT(f == GY_STAT_TIMEMADE || f == GY_STAT_KINDNAME
+              || f == GY_STAT_KINDHEADER);
+    t->off = off;
+    t->len = n;
+}
+
+void
+gy_stat_adopt_text(GyStat *s, char *text, Py_ssize_t len, Py_ssize_t cap,
+                   int nonascii)
+{
+    GY_ASSERT(cap >= len + GY_STAT_TEXT_SLACK);
+    PyMem_Free(s->text);
+    s->text = text;
+    s->text_len = len;
+    s->text_cap = cap;
+    s->nonascii = nonascii;
 }
 
 /* The UTF-8 of a str; a lone surrogate (a class named by a str that came
@@ -865,6 +922,25 @@ stat_of(PyObject *self)
     return s;
 }
 
+/* The stat of self with rows [0, upto) made (see GyStat.nready); NULL
+ * as stat_of. upto is clipped to the table. */
+static GyStat *
+stat_ready(PyObject *self, Py_ssize_t upto)
+{
+    GyStat *s = stat_of(self);
+    if (s != NULL && s->nready < s->nrows && upto > s->nready) {
+        gy_format_ready_rows(s, upto < s->nrows ? upto : s->nrows);
+    }
+    return s;
+}
+
+/* The stat of self with every row made. */
+static GyStat *
+stat_all(PyObject *self)
+{
+    return stat_ready(self, PY_SSIZE_T_MAX);
+}
+
 static PyObject *
 stat_tp_new(PyTypeObject *tp, PyObject *args, PyObject *kwds)
 {
@@ -958,9 +1034,17 @@ stat_py_render(PyObject *self, PyObject *args)
 {
     Py_ssize_t start, maxrows;
     int title;
-    GyStat *s = stat_of(self);
-    if (s == NULL
-        || !PyArg_ParseTuple(args, "nnp:_render", &start, &maxrows, &title)) {
+    if (!PyArg_ParseTuple(args, "nnp:_render", &start, &maxrows, &title)) {
+        return NULL;
+    }
+    /* The page's rows and those before it (their sizes add up to the
+       first Cumulative); one more, which may be printed in place of
+       the footer. */
+    GyStat *s = stat_ready(self, maxrows < 0 || start > PY_SSIZE_T_MAX
+                                                              - maxrows - 1
+                                     ? PY_SSIZE_T_MAX
+                                     : start + maxrows + 1);
+    if (s == NULL) {
         return NULL;
     }
     return gy_stat_render(s, start, maxrows, title);
@@ -983,6 +1067,7 @@ stat_py_row(PyObject *self, PyTypeObject *cls, PyObject *const *args,
         PyErr_SetString(PyExc_IndexError, "Row index out of range.");
         return NULL;
     }
+    stat_ready(self, i + 1);
     return statrow_of(PyType_GetModuleState(cls), s, i);
 }
 
@@ -1002,6 +1087,7 @@ stat_py_rows(PyObject *self, PyTypeObject *cls, PyObject *const *args,
     GyState *state = PyType_GetModuleState(cls);
     Py_ssize_t start = se[0] < 0 ? 0 : se[0];
     Py_ssize_t stop = se[1] > s->nrows ? s->nrows : se[1];
+    stat_ready(self, stop);
     PyObject *list = PyList_New(stop > start ? stop - start : 0);
     for (Py_ssize_t i = start; list != NULL && i < stop; i++) {
         PyObject *row = statrow_of(state, s, i);
@@ -1022,7 +1108,7 @@ static PyObject *
 stat_py_labels(PyObject *self, PyObject *unused)
 {
     (void)unused;
-    GyStat *s = stat_of(self);
+    GyStat *s = stat_all(self);
     PyObject *list = s ? PyList_New(s->nrows) : NULL;
     for (Py_ssize_t i = 0; list != NULL && i < s->nrows; i++) {
         PyObject *label = gy_stat_label(s, i);
@@ -1045,7 +1131,7 @@ stat_py_select(PyObject *self, PyTypeObject *cls, PyObject *const *args,
                Py_ssize_t nargs, PyObject *kwnames)
 {
     Py_ssize_t a[3];
-    GyStat *s = stat_of(self);
+    GyStat *s = stat_all(self);
     if (s == NULL || ssize_args("_select", args, nargs, kwnames, 3, a) < 0) {
         return NULL;
     }
@@ -1077,7 +1163,7 @@ stat_py_sub(PyObject *self, PyTypeObject *cls, PyObject *const *args,
             Py_ssize_t nargs, PyObject *kwnames)
 {
     GyState *state = PyType_GetModuleState(cls);
-    GyStat *a = stat_of(self);
+    GyStat *a = stat_all(self);
     if (a == NULL) {
         return NULL;
     }
@@ -1092,7 +1178,7 @@ stat_py_sub(PyObject *self, PyTypeObject *cls, PyObject *const *args,
                         "instance.");
         return NULL;
     }
-    GyStat *b = stat_of(other);
+    GyStat *b = stat_all(other);
     if (b == NULL) {
         return NULL;
     }
@@ -1114,15 +1200,15 @@ stat_py_sub(PyObject *self, PyTypeObject *cls, PyObject *const *args,
 PyDoc_STRVAR(stat_dump_doc,
 "_dump($self, write=None, binary=False, /)\n--\n\n"
 "The stat in heapy's dump format (one package, '\\n' line ends): as a\n"
-"str if write is None, else passed to write() in chunks of whole lines\n"
-"(str, or UTF-8 bytes if binary).");
+"str if write is None, else passed to write() in one call (str, or\n"
+"UTF-8 bytes if binary).");
 
 static PyObject *
 stat_py_dump(PyObject *self, PyObject *args)
 {
     PyObject *write = Py_None;
     int binary = 0;
-    GyStat *s = stat_of(self);
+    GyStat *s = stat_all(self);
     if (s == NULL || !PyArg_ParseTuple(args, "|Op:_dump", &write, &binary)) {
         return NULL;
     }
@@ -1267,7 +1353,7 @@ stat_load(PyObject *module, PyObject *args)
                           &end_optional, &first_lineno, &where)) {
         return NULL;
     }
-    if (mode < GY_LOAD_LINES || mode > GY_LOAD_CHUNKS) {
+    if (mode < GY_LOAD_LINES || mode > GY_LOAD_FILE) {
         PyErr_Format(PyExc_ValueError, "_stat_load: unknown mode %d", mode);
         return NULL;
     }

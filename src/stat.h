@@ -60,6 +60,13 @@ typedef struct GyStat {
     int norder;
     Py_ssize_t nrows, rows_cap;
     GyStatRow *rows;
+    /* A stat loaded from a file has its rows checked when it is loaded
+       but made when first used: rows [0, nready) are made, and the line
+       of row nready starts at text[next_line] (formats.c,
+       gy_format_ready_rows; it cannot fail: rows has room for nrows).
+       Every other stat has nready == nrows. */
+    Py_ssize_t nready;
+    Py_ssize_t next_line;
     char *text;               /* labels and header texts, UTF-8, back to
                                  back (lone surrogates of a partition's
                                  labels kept as by 'surrogatepass');
@@ -83,6 +90,21 @@ void gy_stat_add_field(GyStat *s, GyStatField f);
  * -1 with OverflowError (a number beyond GY_TABLE_LIMIT) or MemoryError. */
 int gy_stat_append_row(GyStat *s, int64_t count, int64_t size,
                        const char *label, Py_ssize_t n);
+/* The same for a label already in the text: text[label:label + n], as
+ * in a stat whose text is the dump file it was loaded from (see
+ * gy_stat_adopt_text). */
+int gy_stat_append_row_at(GyStat *s, int64_t count, int64_t size,
+                          Py_ssize_t label, Py_ssize_t n);
+/* Set a text field to text[off:off + n] (already in the text). */
+void gy_stat_set_text_at(GyStat *s, GyStatField f, Py_ssize_t off,
+                         Py_ssize_t n);
+/* Replace the text by text[0:len] (a PyMem block of cap >= len +
+ * GY_STAT_TEXT_SLACK bytes, taken over), which the stat's label and
+ * text offsets already index; nonascii: some label or header text in it
+ * has a byte >= 0x80. The loader's text is the package's bytes as read,
+ * so a label costs no copy. */
+void gy_stat_adopt_text(GyStat *s, char *text, Py_ssize_t len,
+                        Py_ssize_t cap, int nonascii);
 
 /* The stat of a partition, made at time timemade (seconds since the
  * epoch): its rows, labels and header. NULL with an exception set. */

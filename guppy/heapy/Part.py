@@ -96,7 +96,12 @@ class Stat(_guppy.StatTable):
         """For each label in kinds (no repeats), its row, or None if the
         table has no row with that label; a label on several rows gives
         the first."""
-        kinds = list(kinds)
+        try:
+            kinds = list(kinds)
+        except TypeError:
+            raise TypeError("get_rows_of_kinds(): kinds must be an iterable "
+                            "of labels, not %s" % type(kinds).__name__
+                            ) from None
         want = {}
         for i, kind in enumerate(kinds):
             if kind in want:
@@ -118,6 +123,9 @@ class Stat(_guppy.StatTable):
         """The N largest rows by sortby ('Size' or 'Count'), plus, if rows
         remain, one '<Other>' row of their totals (index and cumulsize
         None) placed before the first row smaller than it. A new list."""
+        if not isinstance(N, int):
+            raise TypeError("get_rows_n_and_other(): N must be an int, not %s"
+                            % type(N).__name__)
         if sortby not in ("Size", "Count"):
             raise ValueError("Argument 'sortby' must be 'Size' or 'Count'.")
         rows = self._rows(0, self.numrows)
@@ -192,20 +200,27 @@ class Stat(_guppy.StatTable):
         binary for UTF-8 bytes; it is not closed). hp.load() reads it."""
         if hasattr(fn, "write"):
             if isinstance(fn, (io.RawIOBase, io.BufferedIOBase)):
-                self._dump(fn.write, True)      # UTF-8 bytes, in chunks
+                self._dump(fn.write, True)      # UTF-8 bytes, one write()
             else:
                 fn.write(self._dump())          # one str, one write()
             return
         if not isinstance(fn, (str, os.PathLike)):
             raise TypeError("dump: expected a file name or an object with "
                             "write(), not %s" % type(fn).__name__)
+        if not isinstance(mode, str):
+            raise TypeError("dump(): mode must be a str, not %s"
+                            % type(mode).__name__)
+        mode = mode.replace("t", "").replace("b", "")
+        if mode.rstrip("+") not in ("a", "w", "x"):
+            raise ValueError("dump(): mode must be 'a', 'w' or 'x', not %r"
+                             % (mode,))
         # UTF-8 whatever the locale: the bytes are the text heapy writes.
-        with open(fn, mode.replace("t", "").replace("b", "") + "b") as f:
+        with open(fn, mode + "b") as f:
             self._dump(f.write, True)
 
 
 # How _guppy._stat_load reads (src/formats.h, GyLoadMode).
-_LINES, _READLINE, _CHUNKS = 0, 1, 2
+_LINES, _READLINE, _CHUNKS, _FILE = 0, 1, 2, 3
 
 
 def _read(lines: Any, mode: int, is_list: bool, lineno: int,
@@ -220,13 +235,25 @@ def _is_name(fn: Any) -> bool:
     return isinstance(fn, (str, os.PathLike))
 
 
+def _open(fn: Any) -> Any:
+    # Unbuffered: the loader reads a file straight into the stat's buffer
+    # (readinto). Something else by that name (a named pipe) is read a
+    # line at a time, through a buffer.
+    f = open(fn, "rb", buffering=0)
+    return f if f.seekable() else io.BufferedReader(f)
+
+
 def _stream_mode(f: Any, use_readline: bool) -> int:
     # A binary file we may seek in is read in chunks (put back after each
     # package); anything else a line at a time.
     if use_readline:
         return _READLINE
+    if type(f) in (io.BufferedReader, io.FileIO) and f.seekable():
+        # The io module's own files fill the loader's buffer with
+        # readinto() and keep no view of it.
+        return _FILE
     if isinstance(f, io.BufferedReader) and f.seekable():
-        return _CHUNKS
+        return _CHUNKS      # a subclass: its read(), whatever it does
     return _LINES
 
 
@@ -243,10 +270,12 @@ def load(fn: Loadable, use_readline: bool = False) -> Stat:
     Raises FileNotFoundError for a missing file, ValueError naming the line
     for input that is not a well-formed package (only the loader
     '_load_stat' exists; nothing read is evaluated), TypeError for
-    anything else.
+    anything else. The whole package is checked here, so the Stat
+    returned never raises ValueError later (a file's rows are made when
+    first asked for, from the text already checked).
     """
     if _is_name(fn):
-        with open(fn, "rb") as f:
+        with _open(fn) as f:
             st, _ = _read(f, _stream_mode(f, False), False, 1,
                           os.fsdecode(fn))
         if st is None:
@@ -293,7 +322,7 @@ class PackageIterator(_guppy.Hidden):
         self._is_list = False
         self._lineno = 1
         if _is_name(f):
-            self._file = open(f, "rb")
+            self._file = _open(f)
             self._where = os.fsdecode(f)
             self._lines: Any = self._file
             self._mode = _stream_mode(self._file, False)
@@ -306,7 +335,8 @@ class PackageIterator(_guppy.Hidden):
             self._is_list = True
         else:
             raise TypeError("Argument should be a string, file or an "
-                            "iterable yielding strings.")
+                            "iterable yielding strings. (loadall(): f is %s)"
+                            % type(f).__name__)
 
     def __iter__(self) -> "PackageIterator":
         return self
