@@ -28,29 +28,25 @@
  * memory.
  *
  * The workload is a file of one 10,000-row table, loaded and its first
- * page printed, or a log of many small samples. So a file's rows go
- * three ways, all accepting the same lines (tests/test_stat_fast.py):
- *   check_rows    checks every row in place, 64 bytes at a time, making
- *                 none: the stat keeps them as text, and
- *                 gy_format_ready_rows makes them when asked for;
- *   fast_rows     parses plain rows in place into the rows array, for a
- *                 table check_rows handed back (one odd row, a '\r\n');
- *   parse_row     one line at a time: the reference, and what names
- *                 every error.
+ * page printed, or a log of many small samples. So a file's rows are
+ * first checked in place, 64 bytes at a time, and made only when asked
+ * for, or, for a table with an odd row, parsed in place up to each odd
+ * one (rowscan.c, through check_rows and fast_rows); parse_row takes the
+ * rest one line at a time: the reference, and what names every error.
+ * All three accept the same lines (tests/test_stat_fast.py).
  *
  * Writing builds the whole text in one buffer (straight into the str
  * when it is ASCII, the usual case) and hands it to write() in one call.
  *
- * Cost: both O(bytes), one pass (check_rows about 4 ns a row, the first
- * page of a loaded table ten rows more); bytes lines are UTF-8 validated
- * eight bytes at a time.
+ * Cost: both O(bytes), one pass (a file's rows about 4 ns a row checked,
+ * the first page of a loaded table ten rows more); bytes lines are UTF-8
+ * validated eight bytes at a time.
  */
 #include "formats.h"
 
 #include <stdlib.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
+
+#include "rowscan.h"
 
 /* The writer's word trick numbers bytes from the low end: little-endian
  * only (others write digit by digit). */
@@ -358,8 +354,10 @@ gy_format_dump(const GyStat *s, PyObject *write, int binary)
 /* Zero bytes kept after the data read, so the row scanner can read whole
  * words past it (and a stat's text has its GY_STAT_TEXT_SLACK). */
 #define READ_SLACK 64
-_Static_assert(READ_SLACK >= 64 && READ_SLACK >= GY_STAT_TEXT_SLACK,
-               "READ_SLACK covers a block of fast_rows and the text's slack");
+_Static_assert(READ_SLACK >= GY_ROWSCAN_PAD
+                   && READ_SLACK >= GY_STAT_TEXT_SLACK,
+               "READ_SLACK covers a block of the row scans (rowscan.h) and "
+               "the text's slack");
 
 typedef struct Reader {
     GyLoadMode mode;
@@ -386,62 +384,6 @@ typedef struct Reader {
     int nonascii;             /* a label or header text in buf is not
                                  ASCII */
 } Reader;
-
-/* Index of the first byte of s[0:n] that does not start a valid UTF-8
- * sequence (overlong forms, surrogates and code points past U+10FFFF
- * are invalid, as in Python's strict decoder), or -1. */
-static Py_ssize_t
-utf8_invalid_at(const unsigned char *s, Py_ssize_t n)
-{
-    Py_ssize_t i = 0;
-    while (i < n) {
-        /* ASCII runs eight bytes at a time. */
-        while (n - i >= 8) {
-            uint64_t w;
-            memcpy(&w, s + i, 8);
-            if (w & UINT64_C(0x8080808080808080)) {
-                break;
-            }
-            i += 8;
-        }
-        if (i >= n) {
-            break;
-        }
-        unsigned char c = s[i];
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        int len;
-        uint32_t cp, min;
-        if ((c & 0xE0) == 0xC0) {
-            len = 2, cp = c & 0x1F, min = 0x80;
-        }
-        else if ((c & 0xF0) == 0xE0) {
-            len = 3, cp = c & 0x0F, min = 0x800;
-        }
-        else if ((c & 0xF8) == 0xF0) {
-            len = 4, cp = c & 0x07, min = 0x10000;
-        }
-        else {
-            return i;
-        }
-        if (n - i < len) {
-            return i;
-        }
-        for (int k = 1; k < len; k++) {
-            if ((s[i + k] & 0xC0) != 0x80) {
-                return i;
-            }
-            cp = (cp << 6) | (s[i + k] & 0x3F);
-        }
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-            return i;
-        }
-        i += len;
-    }
-    return -1;
-}
 
 /* ValueError "[where, ]line N: <message>"; message is a format for
  * PyUnicode_FromFormatV. Always returns -1. */
@@ -511,7 +453,8 @@ reader_expected_eof(Reader *r, const char *expected)
 static int
 reader_accept_bytes(Reader *r, const char *data, Py_ssize_t len)
 {
-    Py_ssize_t bad = utf8_invalid_at((const unsigned char *)data, len);
+    Py_ssize_t bad = gy_rowscan_utf8_invalid_at((const unsigned char *)data,
+                                                len);
     if (bad >= 0) {
         return reader_error(r, r->lineno + 1, "not UTF-8 text (byte %zd)",
                             bad + 1);
@@ -837,25 +780,6 @@ next_token(const char *p, Py_ssize_t n, Py_ssize_t *pos,
     return 0;
 }
 
-/* Whether p[0:n] is ASCII, a word at a time. */
-static int
-all_ascii(const char *p, Py_ssize_t n)
-{
-    Py_ssize_t i = 0;
-    unsigned char any = 0;
-    for (; n - i >= 8; i += 8) {
-        uint64_t w;
-        memcpy(&w, p + i, 8);
-        if (w & UINT64_C(0x8080808080808080)) {
-            return 0;
-        }
-    }
-    for (; i < n; i++) {
-        any |= (unsigned char)p[i];
-    }
-    return any < 0x80;
-}
-
 /* Header text field f of s is value[0:n], part of the current line: in a
  * file read into one buffer (GY_LOAD_CHUNKS) its offset there, the stat
  * adopting the buffer at the end; otherwise a copy. */
@@ -866,7 +790,7 @@ reader_set_text(Reader *r, GyStat *s, GyStatField f, const char *value,
     if (r->mode != GY_LOAD_CHUNKS) {
         return gy_stat_set_text(s, f, value, n);
     }
-    r->nonascii |= !all_ascii(value, n);
+    r->nonascii |= !gy_rowscan_all_ascii(value, n);
     gy_stat_set_text_at(s, f, value - r->buf, n);
     return 0;
 }
@@ -880,34 +804,8 @@ reader_append_row(Reader *r, GyStat *s, int64_t count, int64_t size,
     if (r->mode != GY_LOAD_CHUNKS) {
         return gy_stat_append_row(s, count, size, label, n);
     }
-    r->nonascii |= !all_ascii(label, n);
+    r->nonascii |= !gy_rowscan_all_ascii(label, n);
     return gy_stat_append_row_at(s, count, size, label - r->buf, n);
-}
-
-/* Room in s for one more row of numrows: the array grows by half again,
- * but not past numrows (the file's word: a row beyond it is an error), so
- * a whole table has no slack. 0, or -1 with MemoryError. */
-static int
-rows_reserve(GyStat *s, Py_ssize_t numrows)
-{
-    if (s->nrows < s->rows_cap) {
-        return 0;
-    }
-    Py_ssize_t cap = s->rows_cap + s->rows_cap / 2 + 16;
-    if (cap > numrows) {
-        cap = numrows > s->nrows ? numrows : s->nrows + 1;
-    }
-    GyStatRow *rows = (size_t)cap > PY_SSIZE_T_MAX / sizeof(GyStatRow)
-                          ? NULL
-                          : PyMem_Realloc(s->rows,
-                                          (size_t)cap * sizeof(GyStatRow));
-    if (rows == NULL) {
-        PyErr_NoMemory();
-        return -1;
-    }
-    s->rows = rows;
-    s->rows_cap = cap;
-    return 0;
 }
 
 /* Most bytes reserved past what was read on a table's word (its numrows
@@ -961,498 +859,63 @@ reader_expect(Reader *r, GyStat *s, Py_ssize_t first, Py_ssize_t done,
     }
 }
 
-/* ---- Rows in place ----------------------------------------------------
+/* ---- Rows in bulk ------------------------------------------------------
  *
- * A dump is almost all row lines, so a file read into one buffer has its
- * rows parsed where they lie, without a call per line: fast_rows takes
- * every row line that is plain, meaning
- *
- *     '.r: ' [-]digits ' ' [-]digits ' ' label '\n'
- *
- * with at most 18 digits a number (so within GY_TABLE_LIMIT: no overflow
- * check per digit), an ASCII label not ending in '\r', and the cumulative
- * size in range; the label is found and checked eight bytes at a time (a
- * word with a '\n' byte, or with a byte >= 0x80, is told by the usual
- * bit tricks). Anything else -- a line not whole in the buffer yet, a
- * non-ASCII label, '\r\n', a long or malformed number, a line that is no
- * row -- stops it, and the line goes through reader_next and parse_row,
- * which accept it exactly as before or name what is wrong. So both paths
- * accept the same files with the same result, and the same errors come
- * from the one place. The words read past the data fall in the buffer's
- * READ_SLACK zero bytes, which are neither '\n' nor digits nor spaces.
- * The bit tricks number bytes from the low end: little-endian only (other
- * machines take the line path for every row). */
+ * A file read into one buffer has its row lines checked or parsed in
+ * place by rowscan.c, which knows the buffer and the stat but not the
+ * reader: these two keep the reader's place (lines read, bytes scanned)
+ * and read on where a scan needs more of the file. */
 
-#if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__) \
-    && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define FAST_ROWS 1
-#else
-#define FAST_ROWS 0
-#endif
-
-/* -?[0-9]{1,18} followed by ' ' at *pp: 0 with *out and *pp past the
- * space, or -1. Up to seven digits (what counts and sizes have) are
- * found and converted a word at a time, with no branch on their number:
- * the first byte that is no digit is the lowest flagged one (a carry
- * from a flagged byte only reaches the bytes above it), the digits are
- * shifted to the top of the word (the bytes below become leading
- * zeros), and three multiplies add them up in pairs, fours and eights
- * (as in simdjson's parse_eight_digits). Longer and negative numbers
- * take a loop. */
-static inline int
-fast_int(const unsigned char **pp, int64_t *out)
-{
-    const uint64_t highs = UINT64_C(0x8080808080808080);
-    const unsigned char *p = *pp;
-    uint64_t w, v = 0;
-    memcpy(&w, p, 8);
-    uint64_t t = w ^ UINT64_C(0x3030303030303030);
-    uint64_t flags = (t | (t + UINT64_C(0x7676767676767676))) & highs;
-    if (flags != 0 && (flags & 0xff) == 0) {
-        int len = __builtin_ctzll(flags) >> 3;
-        if (p[len] != ' ') {
-            return -1;
-        }
-        t <<= 8 * (8 - len);
-        t = t * 10 + (t >> 8);
-        t = ((t & UINT64_C(0x000000FF000000FF)) * UINT64_C(0x000F424000000064)
-             + ((t >> 16) & UINT64_C(0x000000FF000000FF))
-                   * UINT64_C(0x0000271000000001))
-            >> 32;
-        *out = (int64_t)t;
-        *pp = p + len + 1;
-        return 0;
-    }
-    int neg = *p == '-';
-    p += neg;
-    const unsigned char *start = p;
-    unsigned d;
-    while ((d = (unsigned)*p - '0') < 10) {
-        v = v * 10 + d;
-        if (++p - start > 18) {
-            return -1;
-        }
-    }
-    if (p == start || *p != ' ') {
-        return -1;
-    }
-    *out = neg ? -(int64_t)v : (int64_t)v;
-    *pp = p + 1;
-    return 0;
-}
-
-/* The '\n' bytes and the bytes >= 0x80 of p[0:64], one bit a byte. */
-static inline void
-block_masks(const unsigned char *p, uint64_t *nl, uint64_t *hi)
-{
-#if defined(__SSE2__)
-    const __m128i nls = _mm_set1_epi8('\n');
-    __m128i v[4];
-    for (int j = 0; j < 4; j++) {
-        v[j] = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * j));
-    }
-    uint64_t n = 0, h = 0;
-    for (int j = 0; j < 4; j++) {
-        n |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v[j], nls))
-             << (16 * j);
-    }
-    /* Bytes >= 0x80 are rare: one test for the block first. */
-    if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(v[0], v[1]),
-                                       _mm_or_si128(v[2], v[3])))) {
-        for (int j = 0; j < 4; j++) {
-            h |= (uint64_t)(uint16_t)_mm_movemask_epi8(v[j]) << (16 * j);
-        }
-    }
-    *nl = n;
-    *hi = h;
-#else
-    /* A word at a time: flag each byte in its top bit (a '\n' test that
-       is exact in every byte, unlike the first-zero trick), then gather
-       the eight top bits into a byte with a multiply. */
-    const uint64_t ones = UINT64_C(0x0101010101010101);
-    const uint64_t lows = ones * 0x7F, highs = ones * 0x80;
-    uint64_t n = 0, h = 0;
-    for (int j = 0; j < 8; j++) {
-        uint64_t w;
-        memcpy(&w, p + 8 * j, 8);
-        uint64_t x = w ^ (ones * '\n');
-        uint64_t z = ~(((x & lows) + lows) | x) & highs;
-        n |= (((z >> 7) * UINT64_C(0x0102040810204080)) >> 56) << (8 * j);
-        h |= ((((w & highs) >> 7) * UINT64_C(0x0102040810204080)) >> 56)
-             << (8 * j);
-    }
-    *nl = n;
-    *hi = h;
-#endif
-}
-
-/* Bits [0, i) of a word, i in 0..64. */
-static inline uint64_t
-bits_below(int i)
-{
-    return i >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << i) - 1;
-}
-
-/* Parse up to max plain row lines at r->pos into s (see above); returns
- * how many, or -1 with MemoryError.
- *
- * The '\n's are found 64 bytes at a time (block_masks) and the rows
- * between them parsed one by one: the only work carried from a row to
- * the next is where its line ends, so the parsing of successive rows
- * overlaps in the processor, where a byte scan per line would chain them.
- * Blocks may read up to 63 bytes past the data: READ_SLACK zero bytes. */
+/* Parse up to max plain row lines at r->pos into s (gy_rowscan_parse);
+ * returns how many, or -1 with MemoryError. */
 static Py_ssize_t
 fast_rows(Reader *r, GyStat *s, Py_ssize_t max)
 {
-    Py_ssize_t k = 0;
-#if FAST_ROWS
-    const unsigned char *buf = (const unsigned char *)r->buf;
-    if (buf == NULL || max <= 0) {
-        return 0;
-    }
-    const unsigned char *end = buf + r->buf_len, *p = buf + r->pos;
-    const unsigned char *blk = p;
-    int id = s->format == GY_FORMAT_ID;
-    int64_t cumul = s->nrows ? s->rows[s->nrows - 1].cumul : 0;
-    Py_ssize_t numrows = s->nrows + max;
-    /* The rows array in locals: stores to it could alias s's fields. */
-    GyStatRow *rows = s->rows;
-    Py_ssize_t nrows = s->nrows, cap = s->rows_cap;
-    uint32_t head, w4;
-    int pending_hi = 0;       /* a byte >= 0x80 in [p, blk) */
-    memcpy(&head, ".r: ", 4);
-    /* Invariant: p starts a line, p <= end, rows [0, k) are in s, and
-       the line at p has no '\n' before blk. */
-    while (blk < end) {
-        uint64_t nlm, him;
-        block_masks(blk, &nlm, &him);
-        while (nlm != 0) {
-            int i = __builtin_ctzll(nlm);
-            nlm &= nlm - 1;
-            const unsigned char *nl = blk + i;
-            if (nl >= end) {
-                goto done;            /* past the data: slack */
-            }
-            memcpy(&w4, p, 4);
-            if (w4 != head) {
-                goto done;
-            }
-            const unsigned char *q = p + 4;
-            int64_t count = 1, size;
-            if ((!id && fast_int(&q, &count) < 0)
-                || fast_int(&q, &size) < 0) {
-                goto done;
-            }
-            /* q <= nl: a number ends at a space, and '\n' is none. */
-            const unsigned char *label = q;
-            if (nl > label && nl[-1] == '\r') {
-                goto done;
-            }
-            int from = p > blk ? (int)(p - blk) : 0;
-            if (pending_hi || (him & bits_below(i) & ~bits_below(from))) {
-                if (!all_ascii((const char *)label, nl - label)) {
-                    if (utf8_invalid_at(label, nl - label) >= 0) {
-                        goto done;
-                    }
-                    r->nonascii = 1;
-                }
-            }
-            int64_t next = cumul + size;
-            if (next > GY_TABLE_LIMIT || next < -GY_TABLE_LIMIT) {
-                goto done;
-            }
-            if (nrows == cap) {
-                s->nrows = nrows;
-                if (rows_reserve(s, numrows) < 0) {
-                    k = -1;
-                    goto done;
-                }
-                rows = s->rows;
-                cap = s->rows_cap;
-            }
-            GyStatRow *row = &rows[nrows++];
-            row->count = count;
-            row->size = size;
-            row->cumul = cumul = next;
-            row->label = label - buf;
-            row->label_len = nl - label;
-            p = nl + 1;
-            pending_hi = 0;
-            if (++k == max) {
-                goto done;
-            }
-        }
-        int from = p > blk ? (int)(p - blk) : 0;
-        pending_hi |= (him & ~bits_below(from)) != 0;
-        blk += 64;
-    }
-done:
-    s->nready = s->nrows = nrows;
+    Py_ssize_t k = gy_rowscan_parse(s, r->buf, r->buf_len, &r->pos,
+                                    &r->nonascii, max);
     if (k > 0) {
-        r->pos = p - buf;
         r->scanned = 0;
         r->lineno += k;
         r->nread += k;
     }
-#else
-    (void)r;
-    (void)s;
-    (void)max;
-#endif
     return k;
 }
 
-/* ---- Rows checked now, made later --------------------------------------
- *
- * Loading a file whose rows are all plain (see above) checks every line
- * but makes no row: check_rows reads the lines as fast_rows does,
- * checking each number's form (not converting it) and bounding the
- * cumulative size by the sum of 10**digits of the sizes (when that bound
- * stays within GY_TABLE_LIMIT, so does every cumulative size), and the
- * stat keeps its rows in its text until they are asked for
- * (gy_format_ready_rows). A table whose first page is printed costs one
- * pass over the bytes and ten rows. Any line that is not plain, or a
- * bound that grows too big, sends the whole table back to the line path
- * from its first row, which makes every row and names any error exactly
- * as before: no file is accepted or refused by one path and not the
- * other. */
-
-/* 10**i for i in 0..18. */
-static const uint64_t pow10_table[19] = {
-    UINT64_C(1), UINT64_C(10), UINT64_C(100), UINT64_C(1000),
-    UINT64_C(10000), UINT64_C(100000), UINT64_C(1000000),
-    UINT64_C(10000000), UINT64_C(100000000), UINT64_C(1000000000),
-    UINT64_C(10000000000), UINT64_C(100000000000),
-    UINT64_C(1000000000000), UINT64_C(10000000000000),
-    UINT64_C(100000000000000), UINT64_C(1000000000000000),
-    UINT64_C(10000000000000000), UINT64_C(100000000000000000),
-    UINT64_C(1000000000000000000),
-};
-
-/* The form fast_int accepts, -?[0-9]{1,18} then ' ', at *pp: the number
- * of digits, *pp moved past the space; or -1. Up to seven digits are
- * checked a word at a time, as in fast_int. */
-static inline int
-skip_int(const unsigned char **pp)
-{
-    const uint64_t highs = UINT64_C(0x8080808080808080);
-    const unsigned char *p = *pp;
-    p += *p == '-';
-    uint64_t w;
-    memcpy(&w, p, 8);
-    uint64_t t = w ^ UINT64_C(0x3030303030303030);
-    uint64_t flags = (t | (t + UINT64_C(0x7676767676767676))) & highs;
-    int len;
-    if (flags != 0) {
-        len = __builtin_ctzll(flags) >> 3;
-    }
-    else {
-        len = 8;
-        while ((unsigned)p[len] - '0' < 10 && len <= 18) {
-            len++;
-        }
-    }
-    if (len == 0 || len > 18 || p[len] != ' ') {
-        return -1;
-    }
-    *pp = p + len + 1;
-    return len;
-}
-
-/* The numbers of the row line at p ('.r: ' checked): their form checked
- * as skip_int does, *q moved to the label; the digits of the size, or
- * -1. With SSE2 both numbers are found in one 16-byte load (digits and
- * spaces as bit masks), so no load waits for the end of a number; a
- * number with a sign, or numbers that do not end within the 16 bytes,
- * take skip_int. */
-static inline int
-skip_numbers(const unsigned char **q, int id)
-{
-#if defined(__SSE2__)
-    const unsigned char *p = *q;
-    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-    __m128i dig = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
-                                _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
-    unsigned nd = ~(unsigned)_mm_movemask_epi8(dig) & 0xFFFFu;
-    unsigned sp = (unsigned)_mm_movemask_epi8(
-        _mm_cmpeq_epi8(v, _mm_set1_epi8(' ')));
-    if (nd != 0) {
-        int s1 = __builtin_ctz(nd);
-        if (id) {
-            if (s1 > 0 && (sp >> s1 & 1)) {
-                *q = p + s1 + 1;
-                return s1;
-            }
-        }
-        else {
-            unsigned nd2 = nd & ~((2u << s1) - 1);
-            if (s1 > 0 && (sp >> s1 & 1) && nd2 != 0) {
-                int s2 = __builtin_ctz(nd2);
-                if (s2 > s1 + 1 && (sp >> s2 & 1)) {
-                    *q = p + s2 + 1;
-                    return s2 - s1 - 1;
-                }
-            }
-        }
-    }
-#endif
-    if (!id && skip_int(q) < 0) {
-        return -1;
-    }
-    return skip_int(q);
-}
-
-/* Check the numrows row lines from r->pos (see above), reading more of
- * the file as needed. 1 if all are plain, with r->pos past them; 0 if
- * one is not (the reader's position is then the caller's to reset); -1
- * with an exception if reading failed. */
+/* Check the numrows row lines from r->pos (gy_rowscan_check), reading
+ * more of the file as needed. 1 if all are plain, with r->pos past them;
+ * 0 if one is not (the reader's position is then the caller's to reset);
+ * -1 with an exception if reading failed. */
 static int
 check_rows(Reader *r, GyStat *s, Py_ssize_t numrows)
 {
-#if FAST_ROWS
-    int id = s->format == GY_FORMAT_ID;
-    Py_ssize_t first = r->pos, k = 0;
-    uint64_t bound = 0;           /* > |cumulative size| so far */
-    uint32_t head, w4;
-    memcpy(&head, ".r: ", 4);
+    GyRowCheck c = {
+        .id = s->format == GY_FORMAT_ID,
+        .numrows = numrows,
+    };
+    Py_ssize_t first = r->pos;
     for (;;) {
-        /* Scan what has been read, from the line of row k. */
-        const unsigned char *buf = (const unsigned char *)r->buf;
-        const unsigned char *end = buf + r->buf_len, *p = buf + r->pos;
-        const unsigned char *blk = p;
-        int pending_hi = 0;       /* a byte >= 0x80 in [p, blk) */
-        while (blk < end) {
-            uint64_t nlm, him;
-            block_masks(blk, &nlm, &him);
-            /* Labels are checked for UTF-8 only where a byte >= 0x80 is
-               near: rarely, so one test a block. */
-            int hi = pending_hi || him != 0;
-            while (nlm != 0) {
-                int i = __builtin_ctzll(nlm);
-                nlm &= nlm - 1;
-                const unsigned char *nl = blk + i, *q = p + 4;
-                if (nl >= end) {
-                    break;
-                }
-                memcpy(&w4, p, 4);
-                if (w4 != head) {
-                    return 0;
-                }
-                int digits = skip_numbers(&q, id);
-                if (digits < 0 || (nl > q && nl[-1] == '\r')) {
-                    return 0;
-                }
-                bound += pow10_table[digits];
-                if (hi) {
-                    int from = p > blk ? (int)(p - blk) : 0;
-                    if ((pending_hi
-                         || (him & bits_below(i) & ~bits_below(from)))
-                        && !all_ascii((const char *)q, nl - q)) {
-                        if (utf8_invalid_at(q, nl - q) >= 0) {
-                            return 0;
-                        }
-                        r->nonascii = 1;
-                    }
-                    pending_hi = 0;
-                }
-                p = nl + 1;
-                if (++k == numrows) {
-                    break;
-                }
-            }
-            /* At most ten rows a block, each adding at most 10**18:
-               the bound cannot wrap between two tests. */
-            if (bound > (uint64_t)GY_TABLE_LIMIT) {
-                return 0;
-            }
-            if (k == numrows) {
-                r->pos = p - buf;
-                r->scanned = 0;
-                r->lineno += k;
-                r->nread += k;
-                return 1;
-            }
-            int from = p > blk ? (int)(p - blk) : 0;
-            pending_hi |= (him & ~bits_below(from)) != 0;
-            blk += 64;
+        GyRowScan rc = gy_rowscan_check(&c, r->buf, r->buf_len, &r->pos,
+                                        &r->nonascii);
+        if (rc == GY_ROWS_ODD) {
+            return 0;
         }
-        /* Row k's line is not whole yet: read on. */
-        r->pos = p - buf;
         r->scanned = 0;
+        if (rc == GY_ROWS_PLAIN) {
+            r->lineno += numrows;
+            r->nread += numrows;
+            return 1;
+        }
+        /* Row c.k's line is not whole yet: read on. */
         if (r->eof) {
             return 0;
         }
-        if (k > 0) {
-            reader_expect(r, NULL, first, k, numrows - k);
+        if (c.k > 0) {
+            reader_expect(r, NULL, first, c.k, numrows - c.k);
         }
         if (reader_fill(r) < 0) {
             return -1;
         }
     }
-#else
-    (void)r;
-    (void)s;
-    (void)numrows;
-    return 0;
-#endif
-}
-
-/* Row line p[0:nl - p] (checked by check_rows) into *row; cumul is the
- * cumulative size before it. */
-static inline int64_t
-ready_row(GyStatRow *row, const unsigned char *text, const unsigned char *p,
-          const unsigned char *nl, int id, int64_t cumul)
-{
-    const unsigned char *q = p + 4;
-    int64_t count = 1, size = 0;
-    if (!id) {
-        (void)fast_int(&q, &count);
-    }
-    (void)fast_int(&q, &size);
-    row->count = count;
-    row->size = size;
-    row->cumul = cumul + size;
-    row->label = q - text;
-    row->label_len = nl - q;
-    return row->cumul;
-}
-
-void
-gy_format_ready_rows(GyStat *s, Py_ssize_t upto)
-{
-    const unsigned char *text = (const unsigned char *)s->text;
-    const unsigned char *p = text + s->next_line;
-    int id = s->format == GY_FORMAT_ID;
-    int64_t cumul = s->nready ? s->rows[s->nready - 1].cumul : 0;
-    Py_ssize_t i = s->nready;
-    GY_ASSERT(upto <= s->nrows && upto <= s->rows_cap);
-#if FAST_ROWS
-    /* The '\n's 64 bytes at a time, as check_rows found them. Blocks
-       start before the end line, and the text keeps READ_SLACK bytes
-       past its end, so they stay in it. */
-    const unsigned char *blk = p;
-    while (i < upto) {
-        uint64_t nlm, him;
-        block_masks(blk, &nlm, &him);
-        while (nlm != 0 && i < upto) {
-            const unsigned char *nl = blk + __builtin_ctzll(nlm);
-            nlm &= nlm - 1;
-            cumul = ready_row(&s->rows[i++], text, p, nl, id, cumul);
-            p = nl + 1;
-        }
-        blk += 64;
-    }
-#else
-    const unsigned char *end = text + s->text_len;
-    for (; i < upto; i++) {
-        const unsigned char *nl = memchr(p, '\n', (size_t)(end - p));
-        GY_ASSERT(nl != NULL);
-        cumul = ready_row(&s->rows[i], text, p, nl, id, cumul);
-        p = nl + 1;
-    }
-#endif
-    s->nready = upto;
-    s->next_line = p - text;
 }
 
 static const char *
@@ -1479,7 +942,7 @@ parse_row(Reader *r, GyStat *s, Py_ssize_t k, Py_ssize_t numrows)
         || parse_int(tok, toklen, &size) < 0) {
         goto bad;
     }
-    if (rows_reserve(s, numrows) < 0) {
+    if (gy_rowscan_reserve(s, numrows) < 0) {
         return -1;
     }
     if (reader_append_row(r, s, count, size, p + pos, n - pos) < 0) {

@@ -46,9 +46,4 @@ int gy_format_load(PyObject *lines, GyLoadMode mode, int end_optional,
                    Py_ssize_t first_lineno, PyObject *where, GyStat **out,
                    Py_ssize_t *nread);
 
-/* Make rows [s->nready, upto) of a stat loaded with its rows left in its
- * text (GyStat.nready), upto <= s->nrows. Those lines were checked when
- * it was loaded, and the rows array has room for all: cannot fail. */
-void gy_format_ready_rows(GyStat *s, Py_ssize_t upto);
-
 #endif /* GY_FORMATS_H */

@@ -15,7 +15,7 @@
  * text (labels are offsets into it, so none is copied) and has its rows
  * checked but not made: rows [0, nready) are in the array, the rest are
  * made from the text, in order, by the first operation that needs them
- * (stat_ready; formats.c, gy_format_ready_rows), which cannot fail. So
+ * (stat_ready; rowscan.c, gy_rowscan_ready), which cannot fail. So
  * printing the first page of a loaded table makes ten rows.
  *
  * Costs: from a partition O(rows + labels); x[i:j:k] O(selected rows and
@@ -40,6 +40,7 @@
 #include "structmember.h"
 
 #include "formats.h"
+#include "rowscan.h"
 
 const char *const gy_stat_field_names[GY_STAT_NFIELDS] = {
     [GY_STAT_FORMAT] = "format",       [GY_STAT_TIMEMADE] = "timemade",
@@ -929,7 +930,7 @@ stat_ready(PyObject *self, Py_ssize_t upto)
 {
     GyStat *s = stat_of(self);
     if (s != NULL && s->nready < s->nrows && upto > s->nready) {
-        gy_format_ready_rows(s, upto < s->nrows ? upto : s->nrows);
+        gy_rowscan_ready(s, upto < s->nrows ? upto : s->nrows);
     }
     return s;
 }

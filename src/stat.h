@@ -62,8 +62,8 @@ typedef struct GyStat {
     GyStatRow *rows;
     /* A stat loaded from a file has its rows checked when it is loaded
        but made when first used: rows [0, nready) are made, and the line
-       of row nready starts at text[next_line] (formats.c,
-       gy_format_ready_rows; it cannot fail: rows has room for nrows).
+       of row nready starts at text[next_line] (rowscan.c,
+       gy_rowscan_ready; it cannot fail: rows has room for nrows).
        Every other stat has nready == nrows. */
     Py_ssize_t nready;
     Py_ssize_t next_line;
