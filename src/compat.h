@@ -6,19 +6,24 @@
 #define GY_COMPAT_H
 
 #if PY_VERSION_HEX < 0x030A0000
+/* Macros casting their argument, as 3.10's are: callers pass type objects
+ * and other PyObject-headed structs. */
 static inline PyObject *
-Py_NewRef(PyObject *o)
+gy_new_ref(PyObject *o)
 {
     Py_INCREF(o);
     return o;
 }
 
 static inline PyObject *
-Py_XNewRef(PyObject *o)
+gy_xnew_ref(PyObject *o)
 {
     Py_XINCREF(o);
     return o;
 }
+
+#define Py_NewRef(o) gy_new_ref((PyObject *)(o))
+#define Py_XNewRef(o) gy_xnew_ref((PyObject *)(o))
 
 static inline int
 PyModule_AddObjectRef(PyObject *mod, const char *name, PyObject *value)

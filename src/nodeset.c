@@ -156,8 +156,11 @@ gy_nodes_from_iterable(PyObject *iterable)
     if (list == NULL) {
         return NULL;
     }
-    GyNodes *s = gy_nodes_from_array(&PyList_GET_ITEM(list, 0),
-                                     PyList_GET_SIZE(list));
+    /* An empty list has no item array: &items[0] of its NULL is
+       undefined (UBSan; found by the args fuzzer with hp.idset('')). */
+    Py_ssize_t n = PyList_GET_SIZE(list);
+    GyNodes *s = gy_nodes_from_array(n > 0 ? &PyList_GET_ITEM(list, 0) : NULL,
+                                     n);
     Py_DECREF(list);
     return s;
 }

@@ -1398,12 +1398,14 @@ refill:
 }
 
 /* "[key]" with the key shortened by reprlib.repr; a repr that fails or
- * is not a str is replaced by the default one. */
+ * is not a str is replaced by the default one. MemoryError and what is
+ * not an Exception (KeyboardInterrupt) propagate. */
 static PyObject *
 sp_key_text(PyObject *key, PyObject *reprlib_repr)
 {
     PyObject *r = PyObject_CallOneArg(reprlib_repr, key);
-    if (r == NULL && PyErr_ExceptionMatches(PyExc_MemoryError)) {
+    if (r == NULL && (PyErr_ExceptionMatches(PyExc_MemoryError)
+                      || !PyErr_ExceptionMatches(PyExc_Exception))) {
         return NULL;
     }
     if (r == NULL || !PyUnicode_Check(r)) {

@@ -475,6 +475,15 @@ detached_values_size(PyObject *op)
 PyObject *
 gy_type_lookup(PyTypeObject *tp, PyObject *name)
 {
+    /* A static type nothing has used yet has no MRO, and _PyType_Lookup
+       would ready it, which adds it to its bases' __subclasses__: the heap
+       would change under the walk and a heap() after setrelheap() show
+       the new entries. Seen on 3.9, whose functools._lru_list_elem is
+       readied only on first use; its instances are then sized without a
+       lookup (basicsize and items), as object.__sizeof__ would. */
+    if (tp->tp_mro == NULL) {
+        return NULL;
+    }
     return _PyType_Lookup(tp, name);
 }
 

@@ -407,12 +407,14 @@ gy_relate_rootref(const GyRootRef *ref, GyRel *out)
 }
 
 /* repr(key) for an item label; a repr that fails or lies is replaced by
- * the default one, so one odd key cannot stop a table. */
+ * the default one, so one odd key cannot stop a table. MemoryError and
+ * what is not an Exception (KeyboardInterrupt) propagate. */
 static PyObject *
 rel_key_repr(PyObject *key)
 {
     PyObject *r = PyObject_Repr(key);
-    if (r != NULL || PyErr_ExceptionMatches(PyExc_MemoryError)) {
+    if (r != NULL || PyErr_ExceptionMatches(PyExc_MemoryError)
+        || !PyErr_ExceptionMatches(PyExc_Exception)) {
         return r;
     }
     PyErr_Clear();

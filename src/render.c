@@ -287,6 +287,12 @@ render_function(PyObject *op)
                                               : PyObject_Str(mod ? mod
                                                                  : Py_None);
     if (m == NULL) {
+        /* A __module__ whose str() fails renders as '?'; MemoryError and
+           KeyboardInterrupt propagate. */
+        if (PyErr_ExceptionMatches(PyExc_MemoryError)
+            || !PyErr_ExceptionMatches(PyExc_Exception)) {
+            return NULL;
+        }
         PyErr_Clear();
         m = PyUnicode_FromString("?");
         if (m == NULL) {

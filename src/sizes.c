@@ -17,7 +17,8 @@
  *               something that is not a non-negative int, the object is
  *               sized as SIZE_BASIC would size it and the exception is
  *               cleared: a table must print even in a process with a
- *               broken class. MemoryError is never swallowed.
+ *               broken class. MemoryError, and what is not an Exception
+ *               (KeyboardInterrupt, SystemExit), are never swallowed.
  */
 #include "sizes.h"
 
@@ -76,6 +77,17 @@ sizer_strategy(GySizer *z, PyTypeObject *tp)
     return way;
 }
 
+/* After a __sizeof__ failed: whether its exception stops the operation.
+ * Only errors of the class (an Exception) are sized around; MemoryError
+ * and what is not an Exception (KeyboardInterrupt, SystemExit) propagate,
+ * as they would from any other code. */
+static int
+size_error_propagates(void)
+{
+    return PyErr_ExceptionMatches(PyExc_MemoryError)
+           || !PyErr_ExceptionMatches(PyExc_Exception);
+}
+
 static Py_ssize_t
 size_basic(PyObject *op)
 {
@@ -112,14 +124,58 @@ size_from_result(PyObject *res)
     return size;
 }
 
+/* A __sizeof__ written in Python may itself call heap() or size a set
+ * (a "deep size" built on guppy). Each heap() sizes every such object
+ * again, so three objects whose __sizeof__ calls heap() would recurse
+ * 3^depth times before the recursion limit stops it: a hang. While one is
+ * running in a thread, a nested sizing in the same thread sizes these
+ * objects as object.__sizeof__ would, without calling them. The flag is a
+ * key of the thread state's dict (the module's Hidden type, which no
+ * other code uses as a key), so other threads still call theirs.
+ * 1 if set (call, then size_call_leave), 0 if already set (don't call),
+ * -1 with an exception. */
+static int
+size_call_enter(GySizer *z, PyObject **tsd)
+{
+    PyObject *key = (PyObject *)z->state->hidden_type;
+    *tsd = PyThreadState_GetDict();                       /* borrowed */
+    if (*tsd == NULL) {
+        return 1;       /* no thread dict: no guard, as before */
+    }
+    int busy = PyDict_Contains(*tsd, key);
+    if (busy != 0) {
+        return busy < 0 ? -1 : 0;
+    }
+    return PyDict_SetItem(*tsd, key, Py_True) < 0 ? -1 : 1;
+}
+
+/* Clear the flag of size_call_enter, keeping any exception set. */
+static void
+size_call_leave(GySizer *z, PyObject *tsd)
+{
+    if (tsd == NULL) {
+        return;
+    }
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    if (PyDict_DelItem(tsd, (PyObject *)z->state->hidden_type) < 0) {
+        PyErr_Clear();  /* the __sizeof__ removed it: nothing to undo */
+    }
+    PyErr_Restore(type, value, tb);
+}
+
 static Py_ssize_t
 size_call(GySizer *z, PyObject *op)
 {
     PyTypeObject *tp = Py_TYPE(op);
     PyObject *meth = gy_type_lookup(tp, z->state->str_sizeof);
-    PyObject *res = NULL;
+    PyObject *res = NULL, *tsd;
     if (meth == NULL) {
         return size_basic(op);
+    }
+    int entered = size_call_enter(z, &tsd);
+    if (entered <= 0) {
+        return entered < 0 ? -1 : size_basic(op);
     }
     Py_INCREF(meth);
     descrgetfunc get = Py_TYPE(meth)->tp_descr_get;
@@ -134,9 +190,10 @@ size_call(GySizer *z, PyObject *op)
         res = PyObject_CallNoArgs(meth);
     }
     Py_DECREF(meth);
+    size_call_leave(z, tsd);
     Py_ssize_t size = size_from_result(res);
     if (size < 0) {
-        if (PyErr_ExceptionMatches(PyExc_MemoryError)) {
+        if (size_error_propagates()) {
             return -1;
         }
         PyErr_Clear();
@@ -202,7 +259,7 @@ gy_size_quick(const GySizeWay *way, PyObject *op)
         }
         size = size_from_result(way->cmeth(op, NULL));
         if (size < 0) {
-            if (PyErr_ExceptionMatches(PyExc_MemoryError)) {
+            if (size_error_propagates()) {
                 return -1;
             }
             PyErr_Clear();
@@ -246,7 +303,7 @@ gy_sizer_size(GySizer *z, PyObject *op)
     case SIZE_CMETH: {
         size = size_from_result(z->memo.cmeth(op, NULL));
         if (size < 0) {
-            if (PyErr_ExceptionMatches(PyExc_MemoryError)) {
+            if (size_error_propagates()) {
                 return -1;
             }
             PyErr_Clear();

@@ -18,7 +18,7 @@ from guppy import _guppy, hpy
 FUZZ = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'fuzz')
 sys.path.insert(0, FUZZ)
 
-TARGETS = ['via', 'load']
+TARGETS = ['via', 'load', 'args']
 
 
 def _inputs(target):

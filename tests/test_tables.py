@@ -17,6 +17,7 @@ import json
 import os
 import reprlib
 import sys
+import types
 
 import pytest
 
@@ -199,7 +200,11 @@ def g_tables(cases):
                        '<int>', 'Value')
     t['G.str1'] = _byid([(sz['G.str1'][0], 'abc', "'abc'")], '<str>',
                         'Representation (limited)')
-    mixed = [('float', 1.5, '1.5'), ('types.NoneType', 0, 'None'),
+    # Types the types module names are named from it ('types.NoneType');
+    # types.NoneType is 3.10+, so 3.9 says 'builtins.NoneType' as guppy3.
+    none = ('types' if hasattr(types, 'NoneType') else 'builtins') \
+        + '.NoneType'
+    mixed = [('float', 1.5, '1.5'), (none, 0, 'None'),
              ('bool', 1, 'True'), ('complex', 0, '1j'),
              ('str', 'abc', "'abc'")]
     t['G.mixed'] = _byid([(s, (label, key), '%s: %s' % (label, r))

@@ -2,7 +2,8 @@
 # Fuzz the parsers: tools/fuzz.sh [options] TARGET...   (from the repo root)
 #
 # TARGET is a harness tests/fuzz/fuzz_<TARGET>.py: `via` (relation strings,
-# src/relstr.c) and `load` (Stat dump files, src/formats.c).
+# src/relstr.c), `load` (Stat dump files, src/formats.c) and `args` (wrong
+# argument types and values at the public entry points).
 #
 # Builds guppy, from a copy of the tracked sources, with clang and
 # -fsanitize=address,undefined,fuzzer-no-link (GUPPY_SANITIZE=1 plus
@@ -48,7 +49,7 @@ done
 shift $((OPTIND - 1))
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    targets=(via load)
+    targets=(via load args)
 fi
 for t in "${targets[@]}"; do
     if [ ! -f "$repo/tests/fuzz/fuzz_$t.py" ]; then

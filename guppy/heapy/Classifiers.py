@@ -122,7 +122,8 @@ def tc_repr(t: type) -> str:
     """A type as the string hp.Type() accepts back:
     '<type MODULE.NAME at 0xADDR>'."""
     if not isinstance(t, type):
-        raise TypeError("type expected")
+        raise TypeError("type expected (tc_repr(): t is %s)"
+                        % type(t).__name__)
     return "<type %s.%s at %s>" % (_type_attr(t, "__module__"),
                                    _type_attr(t, "__name__"), hex(id(t)))
 
@@ -647,6 +648,9 @@ class SizeRelation(Relation):
         except TypeError:
             raise TypeError("%s(): the size must be an int, not %s"
                             % (self._reprname(), type(n).__name__)) from None
+        except ValueError:
+            raise ValueError("%s(): the size must be an int, not %r"
+                             % (self._reprname(), n)) from None
         return SizeKind(self._session, n)
 
     def _kind_of_key(self, key: Key) -> UniSet:
@@ -672,13 +676,16 @@ class ModuleRelation(Relation):
         if name is None and at is None:
             return _invert(TypeKind(s, types.ModuleType))
         if at is None:
+            if not isinstance(name, str):
+                raise TypeError("%s(): name must be a str, not %s"
+                                % (self._reprname(), type(name).__name__))
             try:
                 m = sys.modules[name]
-            except (KeyError, TypeError):
+            except KeyError:
                 raise ValueError("No module %r in sys.modules." % (name,)
                                  ) from None
         else:
-            m = obj_at(operator.index(at))
+            m = obj_at(_address(self, "at", at))
         if not isinstance(m, types.ModuleType):
             raise TypeError("The specified object is not of module type, "
                             "but %r." % type(m))
@@ -709,6 +716,16 @@ class ModuleRelation(Relation):
         return s
 
 
+def _address(rel: Relation, argname: str, value: Any) -> int:
+    """value as an int address, or TypeError naming the argument."""
+    try:
+        return operator.index(value)
+    except TypeError:
+        raise TypeError("%s(): %s must be an int, not %s"
+                        % (rel._reprname(), argname, type(value).__name__)
+                        ) from None
+
+
 def _module_name(m: types.ModuleType) -> str:
     try:
         name = types.ModuleType.__getattribute__(m, "__name__")
@@ -722,7 +739,8 @@ class IdRelation(Relation):
     _cname = "ByIdentity"
 
     def __call__(self, address: Any) -> UniSet:
-        return IdKind(self._session, obj_at(operator.index(address)))
+        return IdKind(self._session, obj_at(_address(self, "address",
+                                                     address)))
 
     def _kind_of_key(self, key: Key) -> UniSet:
         return IdKind(self._session, key)
@@ -809,7 +827,11 @@ class ProdRelation(Relation):
             arg = args[0]
             if isinstance(arg, str):
                 return ProdKind(s, (arg, None)).alt("<")
-            filename = inspect.getsourcefile(arg)
+            try:
+                filename = inspect.getsourcefile(arg)
+            except TypeError as e:
+                raise TypeError("%s (%s(): argument 1 is %s)"
+                                % (e, rn, type(arg).__name__)) from None
             lines, first = inspect.getsourcelines(arg)
             first = max(first, 1)
             return (ProdKind(s, (filename, None)).alt("<")
@@ -872,7 +894,12 @@ class DictofRelation(Relation):
         s = self._session
         if owner is None:
             return _invert(TypeKind(s, dict))
-        return DictofKind(s, _as_uniset(s, owner))
+        try:
+            return DictofKind(s, _as_uniset(s, owner))
+        except TypeError as e:
+            raise TypeError("%s (%s(): owner is %s)"
+                            % (e, self._reprname(), type(owner).__name__)
+                            ) from None
 
     def _kind_of_key(self, key: Key) -> UniSet:
         s = self._session
@@ -1179,7 +1206,12 @@ def sokind(session: Any, *kinds: Any) -> SoKind:
         raise ValueError("At least one argument must be given.")
     er = None
     for i, k in enumerate(kinds):
-        rel, _, op = _ckc(_as_uniset(session, k))
+        try:
+            u = _as_uniset(session, k)
+        except TypeError as e:
+            raise TypeError("%s (sokind(): argument %d is %s)"
+                            % (e, i + 1, type(k).__name__)) from None
+        rel, _, op = _ckc(u)
         if er is None:
             er = rel
         elif rel != er:
@@ -2273,8 +2305,18 @@ def anything(session: Any) -> UniSet:
 def union(session: Any, sets: Iterable[Any]) -> UniSet:
     """The union of kinds and sets (Nothing if none)."""
     r: UniSet = session.Nothing
-    for x in sets:
-        r = _or(r, _as_uniset(session, x))
+    try:
+        items = iter(sets)
+    except TypeError:
+        raise TypeError("union(): sets must be an iterable of kinds or sets, "
+                        "not %s" % type(sets).__name__) from None
+    for i, x in enumerate(items):
+        try:
+            u = _as_uniset(session, x)
+        except TypeError as e:
+            raise TypeError("%s (union(): item %d of sets is %s)"
+                            % (e, i, type(x).__name__)) from None
+        r = _or(r, u)
     return r
 
 

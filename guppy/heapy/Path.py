@@ -330,6 +330,10 @@ class ShortestPaths(_guppy.Hidden):
              ) -> Iterator[Path]:
         """The paths from number start (negative: from the end) up to
         stop."""
+        for name, value in (("start", start), ("stop", stop)):
+            if value is not None and not isinstance(value, int):
+                raise TypeError("iter(): %s must be an int, not %s"
+                                % (name, type(value).__name__))
         n = self.numpaths
         if start < 0:
             start += n

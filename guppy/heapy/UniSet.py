@@ -511,6 +511,9 @@ class IdentitySet(_guppy.NodeSet):
 
     def diff(self, other: "IdentitySet") -> Stat:
         """self.stat - other.by(self.er).stat: what changed, by kind."""
+        if not isinstance(other, IdentitySet):
+            raise TypeError("diff(): other must be an IdentitySet, not %s"
+                            % type(other).__name__)
         return self.stat - other.by(self._er).stat
 
     def dump(self, fn: Any, mode: str = "a") -> None:

@@ -194,6 +194,9 @@ class Session(_guppy.Hidden):
 
     def idset(self, iterable: Iterable[Any]) -> IdentitySet:
         """The set of the objects an iterable yields, by identity."""
+        if not hasattr(iterable, "__iter__"):
+            raise TypeError("idset(): iterable must be iterable, not %s"
+                            % type(iterable).__name__)
         return self._set(_guppy.NodeSet(iterable))
 
     # -- stat files (guppy/heapy/Part.py) -----------------------------------

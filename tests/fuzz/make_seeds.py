@@ -1,6 +1,7 @@
 """Write the seed inputs of the fuzz corpora: ``python make_seeds.py``
 (with the guppy under test installed) adds ``seed-*`` files to
-``corpus/via/`` and ``corpus/load/`` beside this file.
+``corpus/via/``, ``corpus/load/`` and ``corpus/args/`` beside this
+file.
 
 The committed corpora are these seeds plus what long fuzz runs found
 worth keeping (libFuzzer's ``-merge=1`` into the corpus dir; see
@@ -87,8 +88,27 @@ def load_seeds():
     return out
 
 
+def args_seeds():
+    """For every entry point of fuzz_args.py, a few kinds of argument
+    value of its grammar (a small int, a str, None, a plain object: a tag
+    byte and a payload), and two arguments for the two-argument ones; the
+    fuzzer finds the other kinds from these."""
+    import fuzz_args
+    fuzz_args.setup()
+    out = []
+    for e, entry in enumerate(fuzz_args.ENTRIES):
+        for tag in (0, 3, 5, 12):
+            out.append(bytes([e, tag, 0x85, 0x41, 0x42, 0x43]))
+        if entry[2] > 1:
+            out.append(bytes([e, 8, 9, 0]))      # a kind, then a set
+            out.append(bytes([e, 0, 3, 15, 6]))  # an int, then 'Type'
+    return out
+
+
 def main():
     sys.path.insert(0, HERE)
+    for data in args_seeds():
+        write(os.path.join(HERE, 'corpus', 'args'), data)
     for text in VIA:
         write(os.path.join(HERE, 'corpus', 'via'),
               text.encode('utf-8', 'surrogatepass'))
