@@ -223,11 +223,39 @@ _Static_assert(GY_STAT_TEXT_SLACK >= 16,
 static Py_ssize_t
 dump_bound(const GyStat *s)
 {
-    if (s->nrows > (PY_SSIZE_T_MAX - s->text_len - DUMP_FIXED) / ROW_MAX) {
+    /* Escaped line breaks (put_text) at most double the texts. */
+    Py_ssize_t text = s->text_len;
+    if (s->line_breaks) {
+        if (text > PY_SSIZE_T_MAX / 2) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        text *= 2;
+    }
+    if (s->nrows > (PY_SSIZE_T_MAX - text - DUMP_FIXED) / ROW_MAX) {
         PyErr_NoMemory();
         return -1;
     }
-    return DUMP_FIXED + s->text_len + s->nrows * ROW_MAX;
+    return DUMP_FIXED + text + s->nrows * ROW_MAX;
+}
+
+/* A label or header text, a line break in it written as the two
+ * characters '\' 'n': the line format has no way to hold one, and a raw
+ * one would end the row there (guppy3 writes it raw, and its file then
+ * does not load back here). Only for stats with s->line_breaks. */
+static char *
+put_text(char *p, const char *s, Py_ssize_t n)
+{
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (s[i] == '\n') {
+            *p++ = '\\';
+            *p++ = 'n';
+        }
+        else {
+            *p++ = s[i];
+        }
+    }
+    return p;
 }
 
 /* Write the dump of s at p, which has dump_bound(s) bytes of room;
@@ -248,7 +276,8 @@ dump_text(char *p, const GyStat *s)
         const char *name = gy_stat_field_names[f];
         p = put_bytes(p, name, (Py_ssize_t)strlen(name));
         p = PUT_LIT(p, ": ");
-        p = text ? put_bytes(p, text, n) : put_i64(p, v);
+        p = !text ? put_i64(p, v)
+            : s->line_breaks ? put_text(p, text, n) : put_bytes(p, text, n);
         *p++ = '\n';
     }
     const char *text = s->text;
@@ -262,6 +291,11 @@ dump_text(char *p, const GyStat *s)
         p = put_num_sp(p, r->size);
         const char *label = text + r->label;
         Py_ssize_t n = r->label_len;
+        if (s->line_breaks) {
+            p = put_text(p, label, n);
+            *p++ = '\n';
+            continue;
+        }
         if (n <= 16) {
             memcpy(p, label, 16);
         }

@@ -159,6 +159,9 @@ text_append(GyStat *s, const char *p, Py_ssize_t n, Py_ssize_t *off)
     if (!s->nonascii && !is_ascii(p, n)) {
         s->nonascii = 1;
     }
+    if (!s->line_breaks && n > 0 && memchr(p, '\n', (size_t)n) != NULL) {
+        s->line_breaks = 1;
+    }
     if (n > PY_SSIZE_T_MAX - GY_STAT_TEXT_SLACK - s->text_len) {
         PyErr_NoMemory();
         return -1;

@@ -75,6 +75,8 @@ typedef struct GyStat {
                                  copied in whole words */
     Py_ssize_t text_len, text_cap;
     int nonascii;             /* some byte of text is >= 0x80 */
+    int line_breaks;          /* a label or header text holds a '\n' (a
+                                 class named "A\nB"): a dump escapes it */
 } GyStat;
 
 /* An empty stat of the given format, no header fields yet; NULL with
