@@ -1,7 +1,7 @@
-"""The fast paths of dump files (src/formats.c): a file read into one
-buffer, its rows checked in place and made only when asked for
-(check_rows, gy_format_ready_rows), rows parsed in place (fast_rows), and
-the one-buffer writer.  Each is held to the line-at-a-time reader, which
+"""The fast paths of dump files: a file read into one buffer, its rows
+checked in place and made only when asked for (src/rowscan.c, driven by
+check_rows and fast_rows in src/formats.c; gy_rowscan_ready), and the
+one-buffer writer (src/formats.c).  Each is held to the line-at-a-time reader, which
 is the reference: every source must accept the same files with the same
 rows, and refuse the others with the same ValueError naming the same line.
 

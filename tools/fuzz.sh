@@ -2,8 +2,8 @@
 # Fuzz the parsers: tools/fuzz.sh [options] TARGET...   (from the repo root)
 #
 # TARGET is a harness tests/fuzz/fuzz_<TARGET>.py: `via` (relation strings,
-# src/relstr.c), `load` (Stat dump files, src/formats.c) and `args` (wrong
-# argument types and values at the public entry points).
+# src/relstr.c), `load` (Stat dump files, src/formats.c and src/rowscan.c)
+# and `args` (wrong argument types and values at the public entry points).
 #
 # Builds guppy, from a copy of the tracked sources, with clang and
 # -fsanitize=address,undefined,fuzzer-no-link (GUPPY_SANITIZE=1 plus

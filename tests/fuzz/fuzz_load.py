@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Fuzz target ``load``: heapy's Stat dump format, as hp.load and
-hp.loadall read it (``_guppy._stat_load``, src/formats.c; the dispatch in
-guppy/heapy/Part.py).
+hp.loadall read it (``_guppy._stat_load``, src/formats.c and src/rowscan.c;
+the dispatch in guppy/heapy/Part.py).
 
 The input bytes are a dump file.  Each input is read four ways, all with
 ``hp.loadall`` (every package, in order):
