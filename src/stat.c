@@ -1177,9 +1177,9 @@ stat_py_sub(PyObject *self, PyTypeObject *cls, PyObject *const *args,
     }
     PyObject *other = args[0];
     if (!PyObject_TypeCheck(other, state->stat_type)) {
-        PyErr_SetString(PyExc_TypeError,
-                        "Can only take difference with other Stat "
-                        "instance.");
+        PyErr_Format(PyExc_TypeError,
+                     "Can only take difference with other Stat instance. "
+                     "(Stat - other: other is %s)", Py_TYPE(other)->tp_name);
         return NULL;
     }
     GyStat *b = stat_all(other);

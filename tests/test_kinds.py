@@ -247,10 +247,19 @@ def test_alt_refused(hp, make):
 
 
 def test_alt_bad_op(hp):
-    for op in ('~', '=', 1, None):
+    # heapy's text, then the argument; a wrong type is also a TypeError.
+    for op in ('~', '='):
         with pytest.raises(ValueError) as e:
             hp.Size(3).alt(op)
-        assert str(e.value) == 'No such comparison symbol: %r' % (op,)
+        assert str(e.value) == ('No such comparison symbol: %r (alt(): op is '
+                                '%r)' % (op, op))
+        assert not isinstance(e.value, TypeError)
+    for op in (1, None):
+        with pytest.raises(ValueError) as e:
+            hp.Size(3).alt(op)
+        assert str(e.value) == ('No such comparison symbol: %r (alt(): op is '
+                                '%s)' % (op, type(op).__name__))
+        assert isinstance(e.value, TypeError)
 
 
 # ---------------------------------------------------------------------------
@@ -436,7 +445,8 @@ def test_set_algebra_with_kinds(hp):
                          ids=repr)
 def test_not_convertible(hp, bad):
     msg = ('Argument is not automatically convertible to a UniSet with '
-           'correct _hiding_tag_.')
+           'correct _hiding_tag_. (the other operand is %s)'
+           % type(bad).__name__)
     x = hp.iso(1)
     for f in (lambda: x & bad, lambda: x | bad, lambda: x - bad,
               lambda: x ^ bad, lambda: hp.Type.Int & bad,
@@ -677,19 +687,22 @@ def test_by_names(hp):
 
 def test_clodo_arguments(hp):
     msg = ('Argument should be either\n    <type except dict>\n'
-           '    dictof=<type>\n    dictof=()')
-    for args, kw in [((dict,), {}), ((), {}), ((Point,), {'dictof': int}),
-                     ((5,), {}), ((), {'dictof': 5})]:
+           '    dictof=<type>\n    dictof=()\n(hp.Clodo(): %s)')
+    for args, kw, given in [
+            ((dict,), {}, 'kind is dict'), ((), {}, 'no argument given'),
+            ((Point,), {'dictof': int}, 'both kind and dictof given'),
+            ((5,), {}, 'kind is int'), ((), {'dictof': 5}, 'dictof is int')]:
         with pytest.raises(TypeError) as e:
             hp.Clodo(*args, **kw)
-        assert str(e.value) == msg
+        assert str(e.value) == msg % given
     assert hp.Clodo(int) is not None and hp.Clodo(int) == hp.Type.Int
 
 
 def test_kind_constructor_errors(hp):
     with pytest.raises(TypeError) as e:
         hp.Type(5)
-    assert str(e.value) == 'type, class or basestring expected'
+    assert str(e.value) == ('type, class or basestring expected '
+                            '(hp.Type(): argument 1 is int)')
     with pytest.raises(TypeError):
         hp.Type()
     assert hp.Size('56') == hp.Size(56) and hp.Size(2.5) == hp.Size(2)

@@ -580,8 +580,10 @@ Partition of a set of 7 objects. Total size = 90 bytes.
 @pytest.mark.parametrize('idx, exc, msg', [
     (4, IndexError, r'^Stat index out of range\.$'),
     (-5, IndexError, r'^Stat index out of range\.$'),
-    ('x', IndexError, r'^Stat indices must be integers or slices\.$'),
-    (1.0, IndexError, r'^Stat indices must be integers or slices\.$'),
+    ('x', TypeError,
+     r'^Stat indices must be integers or slices\. \(Stat\[i\]: i is str\)$'),
+    (1.0, IndexError,      # also an IndexError, as in heapy
+     r'^Stat indices must be integers or slices\. \(Stat\[i\]: i is float\)$'),
     (slice(None, None, 0), ValueError, 'slice step cannot be zero'),
 ])
 def test_getitem_errors(hp, idx, exc, msg):
@@ -686,7 +688,9 @@ def test_sub_dump_order(hp):
 @pytest.mark.parametrize('other', [3, None, 'Foo', [1]])
 def test_sub_non_stat_is_type_error(hp, other):
     with pytest.raises(TypeError, match=r'^Can only take difference with '
-                                        r'other Stat instance\.$'):
+                                        r'other Stat instance\. \(Stat - '
+                                        r'other: other is %s\)$'
+                                        % type(other).__name__):
         hp.load(FOO) - other
 
 

@@ -545,7 +545,8 @@ def test_algebra_with_non_set_is_type_error(hp, objs, other):
         with pytest.raises(TypeError) as e:
             op()
         if not isinstance(other, (set, frozenset)):
-            assert str(e.value) == ALGEBRA_MSG
+            assert str(e.value) == ('%s (the other operand is %s)'
+                                    % (ALGEBRA_MSG, type(other).__name__))
 
 
 def test_ordering_with_non_set_is_type_error(hp, objs):

@@ -142,12 +142,14 @@ def obj_at(address: int) -> Any:
     raise ValueError("No object found at address %s" % hex(address))
 
 
-def tc_adapt(k: Any) -> Any:
-    """A type from a type or from its tc_repr() string."""
+def tc_adapt(k: Any, where: str = "tc_adapt(): k") -> Any:
+    """A type from a type or from its tc_repr() string. where names the
+    argument in the error, after heapy's text."""
     if isinstance(k, type):
         return k
     if not isinstance(k, str):
-        raise TypeError("type, class or basestring expected")
+        raise TypeError("type, class or basestring expected (%s is %s)"
+                        % (where, type(k).__name__))
     if not (k.startswith("<") and k.endswith(">")):
         raise ValueError(_TC_ADAPT_ERROR % k)
     s = k.lstrip("<").rstrip(">").split(" ")
@@ -195,22 +197,38 @@ def _type_shortcut(t: type) -> Optional[str]:
     return None
 
 
+class ComparisonTypeError(TypeError, ValueError):
+    """alt() of something that is not a str: a TypeError, and the
+    ValueError heapy raises there, so either except clause catches it."""
+
+
 def _check_op(op: object) -> str:
-    if op not in OPS or not isinstance(op, str):
-        raise ValueError("No such comparison symbol: %r" % (op,))
+    if not isinstance(op, str):
+        raise ComparisonTypeError("No such comparison symbol: %r (alt(): op "
+                                  "is %s)" % (op, type(op).__name__))
+    if op not in OPS:
+        raise ValueError("No such comparison symbol: %r (alt(): op is %r)"
+                         % (op, op))
     return op
 
 
-def _as_uniset(session: Any, x: object) -> UniSet:
+_OTHER = "the other operand"
+
+
+def _as_uniset(session: Any, x: object, what: Optional[str] = None) -> UniSet:
     """x as a kind or set: kinds and sets as they are, a type as
-    hp.Type(x); TypeError otherwise."""
+    hp.Type(x); TypeError otherwise, heapy's text followed by what x was
+    (what: the argument's name, if the caller does not add its own)."""
     if isinstance(x, (Kind, _u.IdentitySet)):
         return x
     if isinstance(x, type):
         return TypeKind(session, x)
     if isinstance(x, _guppy.NodeSet):
         return session.idset(x)
-    raise TypeError(_NOT_CONVERTIBLE)
+    if what is None:
+        raise TypeError(_NOT_CONVERTIBLE)
+    raise TypeError("%s (%s is %s)" % (_NOT_CONVERTIBLE, what,
+                                       type(x).__name__))
 
 
 Pred = Callable[[Key], bool]
@@ -546,7 +564,7 @@ class TypeRelation(Relation):
     _cname = "ByType"
 
     def __call__(self, t: Any) -> UniSet:
-        t = tc_adapt(t)
+        t = tc_adapt(t, "hp.Type(): argument 1")
         if not isinstance(t, type):
             raise TypeError("Argument should be a type.")
         return TypeKind(self._session, t)
@@ -600,7 +618,18 @@ class ClodoRelation(Relation):
                 return TypeKind(s, t)
             raise TypeError
         except TypeError:
-            raise TypeError(_CLODO_ARG_ERROR) from None
+            if kind is not None and dictof is not None:
+                given = "both kind and dictof given"
+            elif dictof is not None:
+                given = "dictof is %s" % type(dictof).__name__
+            elif kind is dict:
+                given = "kind is dict"
+            elif kind is not None:
+                given = "kind is %s" % type(kind).__name__
+            else:
+                given = "no argument given"
+            raise TypeError("%s\n(hp.Clodo(): %s)" % (_CLODO_ARG_ERROR, given)
+                            ) from None
 
     def _kind_of_key(self, key: Key) -> UniSet:
         s = self._session
@@ -1297,50 +1326,51 @@ class Kind(_guppy.Hidden):
 
     def disjoint(self, other: Any) -> bool:
         """True if no object can be in both."""
-        return _disjoint(self, _as_uniset(self._session, other))
+        return _disjoint(self, _as_uniset(self._session, other,
+                                          "disjoint(): other"))
 
     def __contains__(self, obj: object) -> bool:
         return select(self, _guppy.NodeSet((obj,))).count == 1
 
     def __and__(self, other: Any) -> UniSet:
-        return _and(self, _as_uniset(self._session, other))
+        return _and(self, _as_uniset(self._session, other, _OTHER))
 
     def __rand__(self, other: Any) -> UniSet:
-        return _and(_as_uniset(self._session, other), self)
+        return _and(_as_uniset(self._session, other, _OTHER), self)
 
     def __or__(self, other: Any) -> UniSet:
-        return _or(self, _as_uniset(self._session, other))
+        return _or(self, _as_uniset(self._session, other, _OTHER))
 
     def __ror__(self, other: Any) -> UniSet:
-        return _or(_as_uniset(self._session, other), self)
+        return _or(_as_uniset(self._session, other, _OTHER), self)
 
     def __sub__(self, other: Any) -> UniSet:
-        return _sub(self, _as_uniset(self._session, other))
+        return _sub(self, _as_uniset(self._session, other, _OTHER))
 
     def __rsub__(self, other: Any) -> UniSet:
-        return _sub(_as_uniset(self._session, other), self)
+        return _sub(_as_uniset(self._session, other, _OTHER), self)
 
     def __xor__(self, other: Any) -> UniSet:
-        return _xor(self, _as_uniset(self._session, other))
+        return _xor(self, _as_uniset(self._session, other, _OTHER))
 
     def __rxor__(self, other: Any) -> UniSet:
-        return _xor(_as_uniset(self._session, other), self)
+        return _xor(_as_uniset(self._session, other, _OTHER), self)
 
     def __invert__(self) -> UniSet:
         return _invert(self)
 
     def __le__(self, other: Any) -> bool:
-        return _le(self, _as_uniset(self._session, other))
+        return _le(self, _as_uniset(self._session, other, _OTHER))
 
     def __ge__(self, other: Any) -> bool:
-        return _le(_as_uniset(self._session, other), self)
+        return _le(_as_uniset(self._session, other, _OTHER), self)
 
     def __lt__(self, other: Any) -> bool:
-        o = _as_uniset(self._session, other)
+        o = _as_uniset(self._session, other, _OTHER)
         return _le(self, o) and not _le(o, self)
 
     def __gt__(self, other: Any) -> bool:
-        o = _as_uniset(self._session, other)
+        o = _as_uniset(self._session, other, _OTHER)
         return _le(o, self) and not _le(self, o)
 
     def __eq__(self, other: object) -> bool:
@@ -2260,9 +2290,10 @@ def invert(x: UniSet) -> UniSet:
     return _invert(x)
 
 
-def as_uniset(x: "_u.IdentitySet", other: Any) -> UniSet:
+def as_uniset(x: "_u.IdentitySet", other: Any,
+              what: str = _OTHER) -> UniSet:
     """other as a kind or set for an operation with the set x."""
-    return _as_uniset(_session_of(x), other)
+    return _as_uniset(_session_of(x), other, what)
 
 
 def set_kind(x: "_u.IdentitySet") -> UniSet:

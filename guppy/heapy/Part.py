@@ -40,6 +40,11 @@ StatRow = _guppy.StatRow
 Loadable = Union[str, "os.PathLike[str]", IO[Any], Iterable[Any]]
 
 
+class StatIndexTypeError(TypeError, IndexError):
+    """st[i] with an i that is not an int or a slice: a TypeError, and the
+    IndexError heapy raises there, so either except clause catches it."""
+
+
 class Stat(_guppy.StatTable):
     """A table summary: totals and rows, without the objects.
 
@@ -161,7 +166,8 @@ class Stat(_guppy.StatTable):
             if not 0 <= idx < n:
                 raise IndexError("Stat index out of range.")
             return self._select(idx, 1, 1)
-        raise IndexError("Stat indices must be integers or slices.")
+        raise StatIndexTypeError("Stat indices must be integers or slices. "
+                                 "(Stat[i]: i is %s)" % type(idx).__name__)
 
     def __sub__(self, other: "Stat") -> "Stat":
         """The differences self - other by row label, as a DiffFormat Stat

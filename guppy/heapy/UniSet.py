@@ -399,12 +399,13 @@ class IdentitySet(_guppy.NodeSet):
 
     # -- algebra -------------------------------------------------------------
 
-    def _coerce(self, other: object) -> Any:
+    def _coerce(self, other: object,
+                what: str = "the other operand") -> Any:
         """other as a set or a kind (a type becomes hp.Type(other));
-        TypeError otherwise."""
+        TypeError naming it as what otherwise."""
         if _is_set(other):
             return other
-        return _kinds.as_uniset(self, other)
+        return _kinds.as_uniset(self, other, what)
 
     def _binop_set(self, other: object, op: str) -> Any:
         o = self._coerce(other)
@@ -499,7 +500,7 @@ class IdentitySet(_guppy.NodeSet):
 
     def disjoint(self, other: "IdentitySet") -> bool:
         """True if self and other have no object in common."""
-        return not (self & other)
+        return not (self & self._coerce(other, "disjoint(): other"))
 
     # -- statistics (guppy/heapy/Part.py) -------------------------------------
 
