@@ -3,8 +3,9 @@
  *
  * The engine works on raw object addresses collected by one walk of the
  * heap (walk.c) and on sorted arrays of them (nodeset.c). Only module.c
- * creates Python objects that users see; the other files trade in the C
- * structs declared in their own headers. Every function that can fail
+ * and the files of its Python types (py_*.c, stat.c's Stat) create Python
+ * objects that users see; the other files trade in the C structs declared
+ * in their own headers. Every function that can fail
  * returns -1 or NULL with a Python exception set.
  */
 #ifndef GY_H
@@ -50,6 +51,12 @@ typedef struct GyState {
     PyTypeObject *pathgraph_type; /* guppy._guppy.PathGraph (py_paths.c) */
     PyObject *root;               /* hp.Root: the one root_type instance */
 } GyState;
+
+/* The state of the guppy._guppy module whose spec made tp or a type in
+ * its MRO (a NodeSet subclass of the facade, such as IdentitySet, finds
+ * NodeSet's). Borrowed; NULL with TypeError if there is none. Defined in
+ * module.c, which owns the module's definition. */
+GyState *gy_state_of_type(PyTypeObject *tp);
 
 /* Grow *buf (holding *cap elements of elsize bytes) to hold at least need
  * elements. Returns 0, or -1 with MemoryError set (the buffer is then

@@ -16,7 +16,7 @@
  * A selection from a big set (h & kind, a row of a partition) may borrow
  * its items instead: taking and later dropping a reference to each of
  * 400,000 objects is a cache miss apiece, most of such a selection's
- * cost. module.c then keeps the big set's holder alive, and makes the
+ * cost. py_nodeset.c then keeps the big set's holder alive, and makes the
  * selection adopt its items (gy_nodes_adopt) before the big set could go.
  *
  * Invariants: items strictly increase; every item is a strong reference,

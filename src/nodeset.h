@@ -15,7 +15,7 @@ typedef struct GyNodes {
                                   unless borrowed */
     int borrowed;              /* items are borrowed from a larger set
                                   that outlives this one (a selection,
-                                  module.c keeps that set alive) */
+                                  py_nodeset.c keeps it alive) */
     Py_ssize_t *sizes;         /* individual sizes, or NULL until asked */
     Py_ssize_t total_size;     /* valid when sizes != NULL */
     GyOwners *owners;          /* dict owners from the walk, or NULL */

@@ -2,7 +2,7 @@
  * (guppy._guppy.PathGraph, a GySPGraph that guppy/heapy/Path.py pages
  * through and turns into Path objects) and the attributes of hp.Root.
  *
- * A PathGraph is made by NodeSet._shpaths (module.c) through
+ * A PathGraph is made by NodeSet._shpaths (py_nodeset.c) through
  * gy_pathgraph_new: the heap is searched from the sources (paths.c) as far
  * as the nearest targets; the PathGraph keeps only the nodes on the paths
  * (strong references) and the named steps between them. It never

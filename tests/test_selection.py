@@ -1,5 +1,5 @@
 """Selections (``h & kind``, ``h.bytype[i]``) borrow their members from the
-set they were selected from (src/module.c, "Members").  These tests pin
+set they were selected from (src/py_nodeset.c, "Members").  These tests pin
 what that must never change: a selection holds its members as long as it
 lives, it does not keep the rest of the big set alive once that set is
 gone, and the collector sees exactly the references each set holds.
