@@ -281,7 +281,9 @@ dump_text(char *p, const GyStat *s)
         *p++ = '\n';
     }
     const char *text = s->text;
-    const GyStatRow *r = s->rows, *end = s->rows + s->nrows;
+    /* rows is NULL in a stat without rows: no offset may be added to it. */
+    const GyStatRow *r = s->rows, *end = s->nrows > 0 ? s->rows + s->nrows
+                                                     : s->rows;
     int id = s->format == GY_FORMAT_ID;
     for (; r < end; r++) {
         p = PUT_LIT(p, ".r: ");
