@@ -41,7 +41,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import bench_core  # noqa: E402  (child plumbing and the Node workload)
 import bench_relations  # noqa: E402  (the child's set-up)
-from bench_core import (CHILD_NODES, CHILD_PRELUDE, MARK, oracle,  # noqa
+from bench_core import (CHILD_NODES, CHILD_PRELUDE, MARK,  # noqa
                         run_child)
 
 # bench_relations' set-up (the heap, the gc.collect() floor, h =
@@ -103,11 +103,6 @@ STEPS = ['gc.collect()', 'domisize of one Node', 'domisize of the list',
          'str(h.retained)', 'imdom of one Node']
 
 
-def median(xs):
-    xs = sorted(xs)
-    return xs[len(xs) // 2] if xs else None
-
-
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--n', type=int, default=200000)
@@ -117,16 +112,7 @@ def main(argv=None):
     ap.add_argument('--json')
     args = ap.parse_args(argv)
     repeat = max(args.repeat, 5)
-    sides = []
-    if args.only != 'ours':
-        g3 = args.guppy3 or oracle.guppy3_python()
-        if g3 is None:
-            print('guppy3 venv not found (tools/make_guppy3_venv.sh); '
-                  'running ours only')
-        else:
-            sides.append(('guppy3', g3))
-    if args.only != 'guppy3':
-        sides.append(('guppy', sys.executable))
+    sides = bench_relations.choose_sides(args)
     results = {}
     status = 0
     for name, python in sides:
@@ -149,21 +135,7 @@ def main(argv=None):
     print('%-22s %10s %10s %10s %8s %12s' % (
         'op', 'objects', 'guppy3', 'guppy', 'speedup', 'x gc.collect'))
     objects = us.get('objects') or g3.get('objects')
-    main_side = us if us else g3
-    floor = median(main_side.get('times', {}).get('gc.collect()', []))
-    for step in STEPS:
-        a = median(g3.get('times', {}).get(step, []))
-        b = median(us.get('times', {}).get(step, []))
-        if a is None and b is None:
-            continue
-        ratio = '%7.1fx' % (a / b) if a and b else ''
-        own = b if us else a
-        gcx = ('%11.1fx' % (own / floor) if own and floor
-               and step != 'gc.collect()' else '')
-        print('%-22s %10s %10s %10s %8s %12s' % (
-            step, '{:,}'.format(objects) if objects else '?',
-            bench_core.fmt_time(a) if a else '-',
-            bench_core.fmt_time(b) if b else '-', ratio, gcx))
+    bench_relations.print_steps(STEPS, g3, us, objects)
     for step in ('domisize of one Node', 'domisize of the list',
                  'h.domisize'):
         va = g3.get('values', {}).get(step)

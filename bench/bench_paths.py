@@ -36,7 +36,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import bench_core  # noqa: E402  (child plumbing and the Node workload)
 import bench_relations  # noqa: E402  (the child's set-up)
-from bench_core import MARK, oracle, run_child  # noqa: E402
+from bench_core import MARK, run_child  # noqa: E402
 
 # bench_relations' set-up (the heap, the gc.collect() floor, h =
 # hp.heap()), then the steps, R runs each.
@@ -63,11 +63,6 @@ CHILD = bench_relations.CHILD_HEAD + r'''    R = %(repeat)d
 STEPS = ['gc.collect()', 'sp of one object', 'sp of a global']
 
 
-def median(xs):
-    xs = sorted(xs)
-    return xs[len(xs) // 2] if xs else None
-
-
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--sizes', default='23000,200000')
@@ -78,16 +73,7 @@ def main(argv=None):
     args = ap.parse_args(argv)
     if args.repeat < 5:
         ap.error('--repeat must be >= 5 (medians of fewer runs are noise)')
-    sides = []
-    if args.only != 'ours':
-        g3 = args.guppy3 or oracle.guppy3_python()
-        if g3 is None:
-            print('guppy3 venv not found (tools/make_guppy3_venv.sh); '
-                  'running ours only')
-        else:
-            sides.append(('guppy3', g3))
-    if args.only != 'guppy3':
-        sides.append(('guppy', sys.executable))
+    sides = bench_relations.choose_sides(args)
     print('guppy-c shortest-paths benchmark (bench/bench_paths.py)')
     for name, python in sides:
         info = bench_core.python_info(python)
@@ -111,17 +97,7 @@ def main(argv=None):
         g3 = results.get(('guppy3', n), {})
         us = results.get(('guppy', n), {})
         objects = us.get('gc_objects') or g3.get('gc_objects')
-        floor = median(us.get('times', {}).get('gc.collect()', []))
-        for step in STEPS:
-            a = median(g3.get('times', {}).get(step, []))
-            b = median(us.get('times', {}).get(step, []))
-            ratio = '%7.1fx' % (a / b) if a and b else ''
-            gcx = ('%11.1fx' % (b / floor) if b and floor
-                   and step != 'gc.collect()' else '')
-            print('%-18s %10s %10s %10s %8s %12s' % (
-                step, '{:,}'.format(objects) if objects else '?',
-                bench_core.fmt_time(a) if a else '-',
-                bench_core.fmt_time(b) if b else '-', ratio, gcx))
+        bench_relations.print_steps(STEPS, g3, us, objects, width=18)
         paths = {name: results.get((name, n), {}).get('path')
                  for name, _ in sides}
         texts = set(p for p in paths.values() if p is not None)

@@ -93,6 +93,44 @@ def median(xs):
     return xs[len(xs) // 2] if xs else None
 
 
+def choose_sides(args):
+    """[(name, python)]: guppy3's venv unless --only ours (it may be
+    missing: then ours alone), and this interpreter unless --only guppy3.
+    Shared with bench_paths.py and bench_dominators.py."""
+    sides = []
+    if args.only != 'ours':
+        g3 = args.guppy3 or oracle.guppy3_python()
+        if g3 is None:
+            print('guppy3 venv not found (tools/make_guppy3_venv.sh); '
+                  'running ours only')
+        else:
+            sides.append(('guppy3', g3))
+    if args.only != 'guppy3':
+        sides.append(('guppy', sys.executable))
+    return sides
+
+
+def print_steps(steps, g3, us, objects, width=22):
+    """One line per step of one heap: both sides' medians, the speedup,
+    and the time against the same side's gc.collect() median (ours, or
+    guppy3's when it ran alone). Steps neither side timed are left out."""
+    main_side = us if us else g3
+    floor = median(main_side.get('times', {}).get('gc.collect()', []))
+    for step in steps:
+        a = median(g3.get('times', {}).get(step, []))
+        b = median(us.get('times', {}).get(step, []))
+        if a is None and b is None:
+            continue
+        ratio = '%7.1fx' % (a / b) if a and b else ''
+        own = b if us else a
+        gcx = ('%11.1fx' % (own / floor) if own and floor
+               and step != 'gc.collect()' else '')
+        print('%-*s %10s %10s %10s %8s %12s' % (
+            width, step, '{:,}'.format(objects) if objects else '?',
+            bench_core.fmt_time(a) if a else '-',
+            bench_core.fmt_time(b) if b else '-', ratio, gcx))
+
+
 def main(argv=None, child=None, steps=None):
     """Run the benchmark; bench_refpat.py runs its own child script and
     steps through this same driver."""
@@ -104,16 +142,7 @@ def main(argv=None, child=None, steps=None):
     ap.add_argument('--only', choices=('ours', 'guppy3'))
     ap.add_argument('--json')
     args = ap.parse_args(argv)
-    sides = []
-    if args.only != 'ours':
-        g3 = args.guppy3 or oracle.guppy3_python()
-        if g3 is None:
-            print('guppy3 venv not found (tools/make_guppy3_venv.sh); '
-                  'running ours only')
-        else:
-            sides.append(('guppy3', g3))
-    if args.only != 'guppy3':
-        sides.append(('guppy', sys.executable))
+    sides = choose_sides(args)
     results = {}
     for n in [int(x) for x in args.sizes.split(',')]:
         for name, python in sides:
@@ -128,17 +157,7 @@ def main(argv=None, child=None, steps=None):
         g3 = results.get(('guppy3', n), {})
         us = results.get(('guppy', n), {})
         objects = us.get('objects') or g3.get('objects')
-        floor = median(us.get('times', {}).get('gc.collect()', []))
-        for step in steps:
-            a = median(g3.get('times', {}).get(step, []))
-            b = median(us.get('times', {}).get(step, []))
-            ratio = '%7.1fx' % (a / b) if a and b else ''
-            gcx = ('%11.1fx' % (b / floor) if b and floor
-                   and step != 'gc.collect()' else '')
-            print('%-22s %10s %10s %10s %8s %12s' % (
-                step, '{:,}'.format(objects) if objects else '?',
-                bench_core.fmt_time(a) if a else '-',
-                bench_core.fmt_time(b) if b else '-', ratio, gcx))
+        print_steps(steps, g3, us, objects)
         graph = us.get('graph')
         if graph:
             print('  reference graph: %s objects, %s edges, %.1f bytes per '
