@@ -35,12 +35,16 @@ gy_nodes_empty(void)
     return gy_nodes_new_steal(NULL, 0, NULL);
 }
 
-GyNodes *
-gy_nodes_new_steal(PyObject **items, Py_ssize_t count, GyOwners *owners)
+/* A GyNodes over items, taking them and a reference to owners; the
+ * items are strong references unless borrowed. NULL with MemoryError,
+ * having released what it took. */
+static GyNodes *
+nodes_wrap(PyObject **items, Py_ssize_t count, GyOwners *owners,
+           int borrowed)
 {
     GyNodes *s = PyMem_Calloc(1, sizeof(GyNodes));
     if (s == NULL) {
-        for (Py_ssize_t i = 0; i < count; i++) {
+        for (Py_ssize_t i = 0; !borrowed && i < count; i++) {
             Py_DECREF(items[i]);
         }
         PyMem_Free(items);
@@ -52,25 +56,20 @@ gy_nodes_new_steal(PyObject **items, Py_ssize_t count, GyOwners *owners)
     s->count = count;
     s->items = items;
     s->owners = owners;
+    s->borrowed = borrowed;
     return s;
+}
+
+GyNodes *
+gy_nodes_new_steal(PyObject **items, Py_ssize_t count, GyOwners *owners)
+{
+    return nodes_wrap(items, count, owners, 0);
 }
 
 GyNodes *
 gy_nodes_new_borrowed(PyObject **items, Py_ssize_t count, GyOwners *owners)
 {
-    GyNodes *s = PyMem_Calloc(1, sizeof(GyNodes));
-    if (s == NULL) {
-        PyMem_Free(items);
-        gy_owners_decref(owners);
-        PyErr_NoMemory();
-        return NULL;
-    }
-    s->refcnt = 1;
-    s->count = count;
-    s->items = items;
-    s->owners = owners;
-    s->borrowed = 1;
-    return s;
+    return nodes_wrap(items, count, owners, 1);
 }
 
 void
@@ -296,17 +295,14 @@ gy_nodes_select(GyNodes *s, const uint32_t *rows, const uint8_t *wanted,
                 Py_ssize_t n, int borrow)
 {
     PyObject **out = gy_alloc_array(n + 1, sizeof(PyObject *));
-    GyNodes *r = PyMem_Calloc(1, sizeof(GyNodes));
     Py_ssize_t *sizes = NULL;
-    if (s->sizes != NULL && n > 0) {
-        sizes = gy_alloc_array(n, sizeof(Py_ssize_t));
+    if (out == NULL) {
+        return NULL;
     }
-    if (out == NULL || r == NULL || (s->sizes != NULL && n > 0
-                                     && sizes == NULL)) {
+    if (s->sizes != NULL && n > 0
+        && (sizes = gy_alloc_array(n, sizeof(Py_ssize_t))) == NULL) {
         PyMem_Free(out);
-        PyMem_Free(r);
-        PyMem_Free(sizes);
-        return (GyNodes *)PyErr_NoMemory();
+        return NULL;
     }
     /* One pass; the counts were known, so the result is allocated once. */
     Py_ssize_t k = 0, total = 0;
@@ -320,21 +316,19 @@ gy_nodes_select(GyNodes *s, const uint32_t *rows, const uint8_t *wanted,
         }
     }
     GY_ASSERT(k == n);
-    r->refcnt = 1;
-    r->count = k;
-    r->items = out;
-    r->borrowed = 1;
+    if (s->owners != NULL) {
+        gy_owners_incref(s->owners);
+    }
+    GyNodes *r = nodes_wrap(out, k, s->owners, 1);
+    if (r == NULL) {
+        PyMem_Free(sizes);
+        return NULL;
+    }
     if (!borrow) {
         gy_nodes_adopt(r);
     }
-    if (s->owners != NULL) {
-        gy_owners_incref(s->owners);
-        r->owners = s->owners;
-    }
-    if (sizes != NULL) {
-        r->sizes = sizes;
-        r->total_size = total;
-    }
+    r->sizes = sizes;
+    r->total_size = total;
     return r;
 }
 
