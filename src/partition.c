@@ -373,6 +373,25 @@ er_needs(const GyER *er, GyBy need)
     }
 }
 
+/* A new row of key, op its first member, at the end of *srows; its
+ * index, or -1 with MemoryError. */
+static Py_ssize_t
+row_add(SortRow **srows, Py_ssize_t *cap, Py_ssize_t *nrows, uintptr_t key,
+        PyObject *op)
+{
+    Py_ssize_t n = *nrows;
+    if (n == *cap && gy_grow(srows, cap, n + 1, sizeof(SortRow)) < 0) {
+        return -1;
+    }
+    SortRow *r = &(*srows)[n];
+    memset(r, 0, sizeof(SortRow));
+    r->row.key = key;
+    r->row.example = op;
+    r->old = (uint32_t)n;
+    *nrows = n + 1;
+    return n;
+}
+
 static GyPartition *
 partition_new(GyState *state, GyNodes *nodes, const GyER *er)
 {
@@ -464,48 +483,33 @@ partition_new(GyState *state, GyNodes *nodes, const GyER *er)
             /* Keys with dense indexes: the row by array, no hashing. */
             uint32_t *at = &dense_rows[gy_classified_dense(&classified, key)];
             if (*at == UINT32_MAX) {
-                if (nrows == cap
-                    && gy_grow(&srows, &cap, nrows + 1, sizeof(SortRow)) < 0) {
+                Py_ssize_t added = row_add(&srows, &cap, &nrows, key, op);
+                if (added < 0) {
                     goto error;
                 }
-                memset(&srows[nrows], 0, sizeof(SortRow));
-                srows[nrows].row.key = key;
-                srows[nrows].row.example = op;
-                srows[nrows].old = (uint32_t)nrows;
-                *at = (uint32_t)nrows++;
+                *at = (uint32_t)added;
             }
-            srows[*at].row.count++;
-            srows[*at].row.size += sizes[i];
-            p->row_of[i] = *at;
-            continue;
+            r = *at;
         }
-        if (gy_ptrcache_get(&recent, (void *)key, &r)) {
-            srows[r].row.count++;
-            srows[r].row.size += sizes[i];
-            p->row_of[i] = (uint32_t)r;
-            continue;
-        }
-        int added;
-        uintptr_t *slot = gy_ptrmap_slot(&rowmap, (void *)key, &added);
-        if (slot == NULL) {
-            goto error;
-        }
-        if (added) {
-            if (nrows == cap
-                && gy_grow(&srows, &cap, nrows + 1, sizeof(SortRow)) < 0) {
+        else if (!gy_ptrcache_get(&recent, (void *)key, &r)) {
+            int added;
+            uintptr_t *slot = gy_ptrmap_slot(&rowmap, (void *)key, &added);
+            if (slot == NULL) {
                 goto error;
             }
-            memset(&srows[nrows], 0, sizeof(SortRow));
-            srows[nrows].row.key = key;
-            srows[nrows].row.example = op;
-            srows[nrows].old = (uint32_t)nrows;
-            *slot = (uintptr_t)nrows++;
+            if (added) {
+                Py_ssize_t row = row_add(&srows, &cap, &nrows, key, op);
+                if (row < 0) {
+                    goto error;
+                }
+                *slot = (uintptr_t)row;
+            }
+            r = *slot;
+            gy_ptrcache_put(&recent, (void *)key, r);
         }
-        GyRow *row = &srows[*slot].row;
-        row->count++;
-        row->size += sizes[i];
-        p->row_of[i] = (uint32_t)*slot;
-        gy_ptrcache_put(&recent, (void *)key, *slot);
+        srows[r].row.count++;
+        srows[r].row.size += sizes[i];
+        p->row_of[i] = (uint32_t)r;
     }
     gy_ptrmap_fini(&rowmap);
     PyMem_Free(dense_rows);
