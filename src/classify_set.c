@@ -328,8 +328,8 @@ sort_unique(uintptr_t *v, Py_ssize_t n)
 }
 
 /* The graph is borrowed (graph.h) where partitions pause the collector:
- * classifying runs no Python code, except Via's key reprs, before which
- * classify_via adopts it if a key is not of a builtin type. */
+ * classifying runs no Python code except where graph_hold is called first
+ * (a __sizeof__ for Size, Via's key reprs, tracemalloc for Prod). */
 static int
 ensure_graph(GyState *state, GyGraph **graph)
 {
@@ -337,6 +337,18 @@ ensure_graph(GyState *state, GyGraph **graph)
         *graph = gy_graph_build(state, GY_CAN_PAUSE_GC);
     }
     return *graph != NULL ? 0 : -1;
+}
+
+/* Before code that may run Python code (a __sizeof__, a key's repr,
+ * tracemalloc's functions): a borrowed graph made for this or an earlier
+ * part of the classification takes its references, since that code, or
+ * another thread it lets run, may let objects go. */
+static void
+graph_hold(GyGraph *graph)
+{
+    if (graph != NULL) {
+        gy_graph_adopt(graph);
+    }
 }
 
 /* Each member's graph id, or -1. Both arrays are sorted by address: a
@@ -411,7 +423,7 @@ classify_refdby(GyState *state, GyClassified *c, GyNodes *nodes,
     }
     GyGraph *g = *graph;
     if (by == GY_BY_SIZE) {
-        gy_graph_adopt(g);          /* a __sizeof__ may be Python code */
+        graph_hold(g);              /* a __sizeof__ may be Python code */
     }
     if (gy_sizer_init(&sizer, state) < 0) {
         return -1;
@@ -795,7 +807,7 @@ classify_via(GyState *state, GyClassified *c, GyNodes *nodes,
     /* Python code may run from here on (reprs of keys): it could let
        objects of a borrowed graph go, unless they are held first. */
     if (via_atoms_run_code(&v)) {
-        gy_graph_adopt(g);
+        graph_hold(g);
     }
     canon = via_atom_strings(&v, c);
     if (canon == NULL) {
@@ -1081,12 +1093,18 @@ gy_classify_set(GyState *state, const GyER *er, GyNodes *nodes,
         rc = classify_via(state, out, nodes, graph);
         break;
     case GY_BY_PROD:
+        graph_hold(*graph);         /* tracemalloc's functions */
         rc = classify_prod(out, nodes);
         break;
     case GY_BY_DICTOF:
-        rc = er->a->by > GY_BY_LAST_SIMPLE
-             ? classify_dictof_composite(state, out, nodes, graph)
-             : classify_dictof(state, out, nodes);
+        if (er->a->by > GY_BY_LAST_SIMPLE) {
+            rc = classify_dictof_composite(state, out, nodes, graph);
+            break;
+        }
+        if (er->a->by == GY_BY_SIZE) {
+            graph_hold(*graph);     /* the owners' __sizeof__ */
+        }
+        rc = classify_dictof(state, out, nodes);
         break;
     case GY_BY_AND: {
         out->a = PyMem_Calloc(1, sizeof(GyClassified));

@@ -76,6 +76,26 @@ def test_sizeof_that_frees_objects_during_rcs_of_size():
     assert out.split() == ['ok']
 
 
+def test_owner_sizeof_that_frees_objects_between_graph_readers():
+    # Rcs makes the graph, dictof(Size) sizes dict owners (Python code
+    # here), then Via reads the graph again.
+    out = _run('''
+        class FatOwner:
+            def __sizeof__(self):
+                free_victims()
+                return 100
+        owners = [FatOwner() for _ in range(3)]
+        for o in owners:
+            o.__dict__['attr'] = 1   # a dict of its own to size it by
+        h = hp.heap()
+        fill()
+        text = str(h.by(hp.Rcs & hp.Size.dictof & hp.Via))
+        assert text.startswith('Partition of a set of'), text
+        print('ok')
+    ''')
+    assert out.split() == ['ok']
+
+
 @pytest.mark.parametrize('how', ['referrers', 'byrcs'])
 def test_graph_readers_leave_reference_counts_alone(how):
     out = _run('''
