@@ -508,6 +508,8 @@ typedef struct Via {
     Py_ssize_t natoms, atoms_cap;
     ViaPair *pairs;
     Py_ssize_t npairs, pairs_cap;
+    PyObject **held;           /* keys whose repr may run code, owned */
+    Py_ssize_t nheld;
 } Via;
 
 /* The atom id of rel (interning a new one), or -1 with MemoryError. */
@@ -617,44 +619,68 @@ via_fini(Via *v)
     gy_keytable_fini(&v->atoms);
     PyMem_Free(v->atom_rels);
     PyMem_Free(v->pairs);
+    for (Py_ssize_t i = 0; i < v->nheld; i++) {
+        Py_DECREF(v->held[i]);
+    }
+    PyMem_Free(v->held);
 }
 
-/* Whether making the atoms' text may run Python code: a key or name whose
- * repr is not the builtin's own. */
+/* Whether making the text of atom a may run Python code: its key or name
+ * has a repr that is not the builtin's own. */
 static int
-via_atoms_run_code(const Via *v)
+via_atom_runs_code(const Via *v, Py_ssize_t a)
 {
+    PyObject *o = v->atom_rels[a].obj;
+    return o != NULL && !PyUnicode_CheckExact(o) && !PyLong_CheckExact(o)
+           && !PyFloat_CheckExact(o) && !PyBytes_CheckExact(o)
+           && !PyBool_Check(o) && o != Py_None;
+}
+
+/* A reference to the key of each atom whose text may run Python code,
+ * kept until via_fini; returns how many. */
+static Py_ssize_t
+via_hold_keys(Via *v)
+{
+    Py_ssize_t n = 0;
     for (Py_ssize_t a = 0; a < v->natoms; a++) {
-        PyObject *o = v->atom_rels[a].obj;
-        if (o != NULL && !PyUnicode_CheckExact(o) && !PyLong_CheckExact(o)
-            && !PyFloat_CheckExact(o) && !PyBytes_CheckExact(o)
-            && !PyBool_Check(o) && o != Py_None) {
-            return 1;
+        n += via_atom_runs_code(v, a);
+    }
+    if (n == 0) {
+        return 0;
+    }
+    v->held = gy_alloc_array(n, sizeof(PyObject *));
+    if (v->held == NULL) {
+        return -1;
+    }
+    for (Py_ssize_t a = 0; a < v->natoms; a++) {
+        if (via_atom_runs_code(v, a)) {
+            v->held[v->nheld++] = Py_NewRef(v->atom_rels[a].obj);
         }
     }
-    return 0;
+    return n;
 }
 
-/* Text of every atom, deduplicated: canon[atom] = index into c->strings. */
-static uint32_t *
-via_atom_strings(Via *v, GyClassified *c)
+/* Text of the atoms that run no Python code (code_pass 0) or of the others
+ * (code_pass 1), deduplicated through seen: canon[atom] = index into
+ * c->strings. */
+static int
+via_atom_strings(Via *v, GyClassified *c, uint32_t *canon, PyObject *seen,
+                 int code_pass)
 {
-    uint32_t *canon = gy_alloc_array(v->natoms + 1, sizeof(uint32_t));
-    PyObject *seen = PyDict_New();
-    Py_ssize_t cap = 0;
-    if (canon == NULL || seen == NULL) {
-        goto error;
-    }
+    Py_ssize_t cap = c->nstrings;
     for (Py_ssize_t a = 0; a < v->natoms; a++) {
+        if (via_atom_runs_code(v, a) != code_pass) {
+            continue;
+        }
         PyObject *s = gy_rel_str(&v->atom_rels[a]);
         if (s == NULL) {
-            goto error;
+            return -1;
         }
         if (gy_rel_text_is_unique(&v->atom_rels[a])) {
             if (gy_grow(&c->strings, &cap, c->nstrings + 1,
                         sizeof(PyObject *)) < 0) {
                 Py_DECREF(s);
-                goto error;
+                return -1;
             }
             canon[a] = (uint32_t)c->nstrings;
             c->strings[c->nstrings++] = s;
@@ -663,7 +689,7 @@ via_atom_strings(Via *v, GyClassified *c)
         PyObject *known;
         if (gy_dict_get_ref(seen, s, &known) < 0) {
             Py_DECREF(s);
-            goto error;
+            return -1;
         }
         if (known != NULL) {
             canon[a] = (uint32_t)PyLong_AsSize_t(known);
@@ -677,18 +703,13 @@ via_atom_strings(Via *v, GyClassified *c)
                        sizeof(PyObject *)) < 0) {
             Py_XDECREF(idx);
             Py_DECREF(s);
-            goto error;
+            return -1;
         }
         Py_DECREF(idx);
         canon[a] = (uint32_t)c->nstrings;
         c->strings[c->nstrings++] = s;      /* owned by c */
     }
-    Py_DECREF(seen);
-    return canon;
-error:
-    Py_XDECREF(seen);
-    PyMem_Free(canon);
-    return NULL;
+    return 0;
 }
 
 /* The named references from node r to members, into v's pairs. */
@@ -731,7 +752,7 @@ via_relate_referrer(Via *v, GyRelater *relater, uint32_t r)
 
 static int
 classify_via(GyState *state, GyClassified *c, GyNodes *nodes,
-             GyGraph **graph)
+             GyGraph **graph, int graph_last)
 {
     Via v;
     GyRelater relater;
@@ -739,6 +760,7 @@ classify_via(GyState *state, GyClassified *c, GyNodes *nodes,
     uint32_t *canon = NULL;
     uint64_t *referrers = NULL;
     uintptr_t *vec = NULL;
+    PyObject *seen = NULL;
     int rc = -1;
     memset(&v, 0, sizeof(v));
     if (ensure_graph(state, graph) < 0) {
@@ -804,14 +826,33 @@ classify_via(GyState *state, GyClassified *c, GyNodes *nodes,
             }
         }
     }
-    /* Python code may run from here on (reprs of keys): it could let
-       objects of a borrowed graph go, unless they are held first. */
-    if (via_atoms_run_code(&v)) {
-        graph_hold(g);
-    }
-    canon = via_atom_strings(&v, c);
-    if (canon == NULL) {
+    canon = gy_alloc_array(v.natoms + 1, sizeof(uint32_t));
+    seen = PyDict_New();
+    if (canon == NULL || seen == NULL
+        || via_atom_strings(&v, c, canon, seen, 0) < 0) {
         goto done;
+    }
+    /* The reprs of the other keys may run Python code, which could let
+       objects of a borrowed graph go. Those keys are held; the graph is
+       then given up if nothing after this reads it (holding a reference
+       to every object in it, and letting go of them all, would take as
+       long as relating them), else it takes its references. */
+    Py_ssize_t nheld = via_hold_keys(&v);
+    if (nheld < 0) {
+        goto done;
+    }
+    if (nheld > 0) {
+        if (graph_last) {
+            gy_graph_free(g);
+            *graph = NULL;
+            v.g = g = NULL;
+        }
+        else {
+            graph_hold(g);
+        }
+        if (via_atom_strings(&v, c, canon, seen, 1) < 0) {
+            goto done;
+        }
     }
     first = gy_big_alloc(nodes->count + 2, sizeof(Py_ssize_t), 1);
     if (first == NULL) {
@@ -846,6 +887,7 @@ done:
     gy_big_free(ids);
     gy_big_free(first);
     PyMem_Free(canon);
+    Py_XDECREF(seen);
     PyMem_Free(referrers);
     gy_big_free(vec);
     return rc;
@@ -983,6 +1025,9 @@ classify_dictof(GyState *state, GyClassified *c, GyNodes *nodes)
     return 0;
 }
 
+static int classify_any(GyState *state, const GyER *er, GyNodes *nodes,
+                        GyGraph **graph, GyClassified *out, int graph_last);
+
 /* dictof(E) for a composite E: the owners of the member dicts are
  * classified as a set of their own (E may need their referrers, their
  * pairs of classes, ...), then each dict takes its owner's class. */
@@ -1022,7 +1067,7 @@ classify_dictof_composite(GyState *state, GyClassified *c, GyNodes *nodes,
         return -1;
     }
     if (gy_nodes_ensure_sizes(state, os) < 0
-        || gy_classify_set(state, c->er->a, os, graph, c->a) < 0) {
+        || classify_any(state, c->er->a, os, graph, c->a, 0) < 0) {
         PyMem_Free(c->a);
         c->a = NULL;
         return -1;
@@ -1076,9 +1121,12 @@ classified_alloc(GyClassified *c, const GyER *er, Py_ssize_t n)
     return 0;
 }
 
-int
-gy_classify_set(GyState *state, const GyER *er, GyNodes *nodes,
-                GyGraph **graph, GyClassified *out)
+/* graph_last: nothing reads *graph after this classification (a part of
+ * an And or of a dictof may be followed by another reading it, and the
+ * keys of earlier parts may point into objects only it holds). */
+static int
+classify_any(GyState *state, const GyER *er, GyNodes *nodes,
+             GyGraph **graph, GyClassified *out, int graph_last)
 {
     if (classified_alloc(out, er, nodes->count) < 0) {
         return -1;
@@ -1090,7 +1138,7 @@ gy_classify_set(GyState *state, const GyER *er, GyNodes *nodes,
         rc = classify_refdby(state, out, nodes, graph);
         break;
     case GY_BY_VIA:
-        rc = classify_via(state, out, nodes, graph);
+        rc = classify_via(state, out, nodes, graph, graph_last);
         break;
     case GY_BY_PROD:
         graph_hold(*graph);         /* tracemalloc's functions */
@@ -1114,8 +1162,8 @@ gy_classify_set(GyState *state, const GyER *er, GyNodes *nodes,
             PyErr_NoMemory();
             break;
         }
-        if (gy_classify_set(state, er->a, nodes, graph, out->a) < 0
-            || gy_classify_set(state, er->b, nodes, graph, out->b) < 0) {
+        if (classify_any(state, er->a, nodes, graph, out->a, 0) < 0
+            || classify_any(state, er->b, nodes, graph, out->b, 0) < 0) {
             break;
         }
         rc = 0;
@@ -1140,6 +1188,13 @@ gy_classify_set(GyState *state, const GyER *er, GyNodes *nodes,
         gy_classified_fini(out);
     }
     return rc;
+}
+
+int
+gy_classify_set(GyState *state, const GyER *er, GyNodes *nodes,
+                GyGraph **graph, GyClassified *out)
+{
+    return classify_any(state, er, nodes, graph, out, 1);
 }
 
 void

@@ -43,9 +43,10 @@ typedef struct GyClassified {
 } GyClassified;
 
 /* Classify every member of nodes by er (not PYTHON). graph is built on
- * first need and kept in *graph for the caller to free (may be shared by
- * several calls). 0, or -1 with an exception set. Sizes and owners of
- * nodes must be ensured by the caller. */
+ * first need and kept in *graph for the caller to free, who must not read
+ * it: Via may free it early (and set *graph to NULL) before running a
+ * key's repr. 0, or -1 with an exception set. Sizes and owners of nodes
+ * must be ensured by the caller. */
 int gy_classify_set(GyState *state, const GyER *er, GyNodes *nodes,
                     GyGraph **graph, GyClassified *out);
 void gy_classified_fini(GyClassified *c);

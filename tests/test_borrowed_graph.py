@@ -2,8 +2,10 @@
 reference to its nodes (graph.h, "borrowed"): nothing may run Python code
 while it is read, or objects could go under it.  Where user code can run
 (a dict key's __repr__ while byvia names items, a __sizeof__ for
-hp.Size.refdby) the graph first takes its references.  These tests free
-objects from exactly those places and check the tables still come out.
+hp.Size.refdby) the graph first takes its references, or byvia, when
+nothing reads the graph after it, holds the keys and gives the graph up.
+These tests free objects from exactly those places and check the tables
+still come out.
 
 Each case runs in a child with PYTHONMALLOC=debug, which fills freed
 memory with a pattern, so reading an object that is gone crashes the
@@ -56,6 +58,28 @@ def test_key_repr_that_frees_objects_during_byvia():
         print('ok')
     ''')
     assert out.split() == ['ok']
+
+
+def test_key_repr_that_frees_the_other_keys_during_byvia():
+    # Alone, Via gives the graph up before the first repr and holds just
+    # the keys it will still print: here each repr frees all the others.
+    out = _run('''
+        class EvilKey:
+            def __init__(self, n):
+                self.n = n
+            def __repr__(self):
+                holder.clear()
+                free_victims()
+                return 'EvilKey(%d)' % self.n
+        holder = {EvilKey(i): [i] for i in range(50)}
+        items = hp.iso(*holder.values())     # the keys are not in it
+        fill()
+        text = str(items.byvia)
+        assert text.startswith('Partition of a set of 50 objects'), text
+        assert text.count('EvilKey(') == 10, text
+        print('ok', len(holder))
+    ''')
+    assert out.split() == ['ok', '0']
 
 
 def test_sizeof_that_frees_objects_during_rcs_of_size():
