@@ -6,7 +6,7 @@
  * Classifying is one pass over the members in address order with a
  * GyPtrMap from class key to row: O(members), no Python code. Labels are
  * made once per row, then rows are sorted (descending size, ties by label
- * as strings: heapy's order). Id partitions have a row per member and
+ * as strings: heapy's order) by a radix sort (rows_order). Id partitions have a row per member and
  * render labels only when a row is printed.
  *
  * Memory: one uint32 per member (row_of) plus the rows.
@@ -184,6 +184,123 @@ id_cmp(const void *pa, const void *pb)
     return (a->row.key > b->row.key) - (a->row.key < b->row.key);
 }
 
+static int
+row_ptr_cmp(const void *pa, const void *pb)
+{
+    return row_cmp(*(const SortRow *const *)pa, *(const SortRow *const *)pb);
+}
+
+/* Heapy's row order (row_cmp) without comparing labels as objects: a
+ * partition by Via has a row per list index, 200,000 of them, and qsort of
+ * the rows took a tenth of byvia. Each row gets two words, its size
+ * (complemented: descending) and the first 8 bytes of its label, which
+ * order the same way as the labels wherever they differ (label_prefix);
+ * those are radix-sorted, and only runs equal in both are compared in
+ * full. */
+typedef struct RowOrder {
+    uint64_t words[2];         /* [0] label prefix, [1] ~size */
+    uint32_t at;               /* index into the rows */
+} RowOrder;
+
+/* The first 8 characters of s as bytes, most significant first, zero
+ * padded: ASCII as itself, and from the first other character on 0xff,
+ * which is above any ASCII and leaves two such labels to the full
+ * comparison. So prefix(a) < prefix(b) implies a < b as str. */
+static uint64_t
+label_prefix(PyObject *s)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(s);
+    int kind = PyUnicode_KIND(s);
+    const void *data = PyUnicode_DATA(s);
+    uint64_t p = 0;
+    for (int i = 0; i < 8; i++) {
+        Py_UCS4 ch = i < n ? PyUnicode_READ(kind, data, i) : 0;
+        if (ch >= 0x80) {
+            int rest = 8 * (8 - i);
+            return rest == 64 ? UINT64_MAX
+                              : (p << rest) | ((UINT64_C(1) << rest) - 1);
+        }
+        p = (p << 8) | ch;
+    }
+    return p;
+}
+
+/* order[i] = the index in srows of the row that goes i-th. 0, or -1 with
+ * MemoryError. */
+static int
+rows_order(const SortRow *srows, Py_ssize_t n, uint32_t *order)
+{
+    RowOrder *a = gy_alloc_array(n, sizeof(RowOrder));
+    RowOrder *b = gy_alloc_array(n, sizeof(RowOrder));
+    uint32_t (*hist)[256] = PyMem_Calloc(16, sizeof(*hist));
+    const SortRow **run = NULL;
+    Py_ssize_t run_cap = 0;
+    int rc = -1;
+    if (a == NULL || b == NULL || hist == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        a[i].words[0] = label_prefix(srows[i].row.label);
+        a[i].words[1] = ~(uint64_t)srows[i].row.size;
+        a[i].at = (uint32_t)i;
+        for (int d = 0; d < 16; d++) {
+            hist[d][(a[i].words[d >> 3] >> (8 * (d & 7))) & 0xff]++;
+        }
+    }
+    /* Least significant byte first; a byte all rows share is skipped. */
+    for (int d = 0; d < 16; d++) {
+        uint32_t *h = hist[d];
+        int shift = 8 * (d & 7), w = d >> 3;
+        if (h[(a[0].words[w] >> shift) & 0xff] == (uint32_t)n) {
+            continue;
+        }
+        uint32_t sum = 0;
+        for (int v = 0; v < 256; v++) {
+            uint32_t c = h[v];
+            h[v] = sum;
+            sum += c;
+        }
+        for (Py_ssize_t i = 0; i < n; i++) {
+            b[h[(a[i].words[w] >> shift) & 0xff]++] = a[i];
+        }
+        RowOrder *t = a;
+        a = b;
+        b = t;
+    }
+    /* Runs equal in both words: the full comparison. */
+    for (Py_ssize_t i = 0; i < n;) {
+        Py_ssize_t j = i + 1;
+        while (j < n && a[j].words[0] == a[i].words[0]
+               && a[j].words[1] == a[i].words[1]) {
+            j++;
+        }
+        if (j - i > 1) {
+            if (gy_grow(&run, &run_cap, j - i, sizeof(SortRow *)) < 0) {
+                goto done;
+            }
+            for (Py_ssize_t k = i; k < j; k++) {
+                run[k - i] = &srows[a[k].at];
+            }
+            qsort(run, (size_t)(j - i), sizeof(SortRow *), row_ptr_cmp);
+            for (Py_ssize_t k = i; k < j; k++) {
+                a[k].at = (uint32_t)(run[k - i] - srows);
+            }
+        }
+        i = j;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        order[i] = a[i].at;
+    }
+    rc = 0;
+done:
+    PyMem_Free(a);
+    PyMem_Free(b);
+    PyMem_Free(hist);
+    PyMem_Free(run);
+    return rc;
+}
+
 /* The value or name heapy orders equal-sized objects by, new reference,
  * or NULL for "by address". */
 static PyObject *
@@ -229,35 +346,38 @@ partition_alloc(GyBy by, Py_ssize_t count)
     return p;
 }
 
-/* Sort srows[0..n) with cmp (NULL: already sorted) and store them as p's
- * rows, remapping row_of. Takes the labels; frees srows. */
+/* Store srows[0..n) as p's rows, in heapy's order (row_cmp) if sort is
+ * set, else as they are, remapping row_of. Takes the labels; frees
+ * srows. */
 static int
 partition_finish(GyPartition *p, SortRow *srows, Py_ssize_t n,
-                 Py_ssize_t count, int (*cmp)(const void *, const void *))
+                 Py_ssize_t count, int sort)
 {
-    if (cmp != NULL && n > 1) {
-        qsort(srows, (size_t)n, sizeof(SortRow), cmp);
-    }
+    uint32_t *order = gy_alloc_array(n + 1, sizeof(uint32_t));
     uint32_t *perm = gy_alloc_array(n + 1, sizeof(uint32_t));
     GyRow *rows = gy_alloc_array(n + 1, sizeof(GyRow));
-    if (perm == NULL || rows == NULL) {
-        PyMem_Free(perm);
-        PyMem_Free(rows);
-        for (Py_ssize_t i = 0; i < n; i++) {
-            Py_XDECREF(srows[i].row.label);
-            Py_XDECREF(srows[i].row.keyobj);
-            Py_XDECREF(srows[i].sortkey);
+    if (order == NULL || perm == NULL || rows == NULL) {
+        goto error;
+    }
+    if (sort && n > 1) {
+        if (rows_order(srows, n, order) < 0) {
+            goto error;
         }
-        PyMem_Free(srows);
-        return -1;
+    }
+    else {
+        for (Py_ssize_t i = 0; i < n; i++) {
+            order[i] = (uint32_t)i;
+        }
     }
     for (Py_ssize_t i = 0; i < n; i++) {
-        perm[srows[i].old] = (uint32_t)i;
-        rows[i] = srows[i].row;
-        Py_XDECREF(srows[i].sortkey);
+        SortRow *sr = &srows[order[i]];
+        perm[sr->old] = (uint32_t)i;
+        rows[i] = sr->row;
+        Py_XDECREF(sr->sortkey);
         p->size += rows[i].size;
     }
     PyMem_Free(srows);
+    PyMem_Free(order);
     for (Py_ssize_t i = 0; i < count; i++) {
         p->row_of[i] = perm[p->row_of[i]];
     }
@@ -266,6 +386,18 @@ partition_finish(GyPartition *p, SortRow *srows, Py_ssize_t n,
     p->nrows = n;
     p->count = count;
     return 0;
+
+error:
+    PyMem_Free(order);
+    PyMem_Free(perm);
+    PyMem_Free(rows);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_XDECREF(srows[i].row.label);
+        Py_XDECREF(srows[i].row.keyobj);
+        Py_XDECREF(srows[i].sortkey);
+    }
+    PyMem_Free(srows);
+    return -1;
 }
 
 static GyPartition *
@@ -326,7 +458,7 @@ partition_by_id(GyState *state, GyNodes *nodes, GyBy by)
         }
     }
     gy_ptrmap_fini(&kind_labels);
-    if (partition_finish(p, srows, n, n, NULL) < 0) {
+    if (partition_finish(p, srows, n, n, 0) < 0) {
         gy_partition_free(p);
         return NULL;
     }
@@ -553,7 +685,7 @@ partition_new(GyState *state, GyNodes *nodes, const GyER *er)
         }
         *p->classified = classified;
     }
-    if (partition_finish(p, srows, nrows, n, row_cmp) < 0) {
+    if (partition_finish(p, srows, nrows, n, 1) < 0) {
         srows = NULL;
         nrows = 0;
         goto error;
@@ -672,7 +804,7 @@ gy_partition_explicit(GyState *state, GyNodes *nodes,
             goto error;
         }
     }
-    if (partition_finish(p, srows, nrows, n, row_cmp) < 0) {
+    if (partition_finish(p, srows, nrows, n, 1) < 0) {
         gy_partition_free(p);
         return NULL;
     }
@@ -726,7 +858,7 @@ gy_partition_from_totals(GyState *state, GyNodes *nodes)
         }
     }
     /* No member rows: partition_finish remaps none. */
-    if (partition_finish(p, srows, t->nrows, 0, row_cmp) < 0) {
+    if (partition_finish(p, srows, t->nrows, 0, 1) < 0) {
         gy_partition_free(p);
         return NULL;
     }

@@ -113,6 +113,17 @@ for f_ in (lambda: x[2], lambda: z.theone and x.theone, lambda: x & 1, lambda: x
 print(x[0:2] == x, x[1:1] is hp.Nothing, x[-1] == x[1])
 print(x[0]); print(x[-1]); print(x[1:]); print(x.byid[1:])
 ''',
+    # Rows of equal size in label order (partition.c radix-sorts on the
+    # first 8 bytes of each label): labels equal that far, shorter, with
+    # NUL, non-ASCII from the 8th character on, quotes and backslashes.
+    'row-order': SETUP + '''\
+keys = ['abcdefgh1', 'abcdefgh', 'abcdefg\\x00', 'abcdefg\\xe9', 'abcdefg\\u20ac',
+        'abc', 'ab\\U0001F600', 'zz', "a'b", 'a\\\\b', '\\u0100', '\\xff',
+        'abcdefgh0', 'abcdefgh\\x01']
+d = {k: [k] for k in keys}
+d2 = {k + 'x': (k,) for k in keys[:5]}
+print(hp.iso(*d.values(), *d2.values()).byvia.all)
+''',
     'fr-setrelheap': '''\
 from guppy import hpy
 hp = hpy()
