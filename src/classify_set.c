@@ -1265,6 +1265,34 @@ done:
     return r;
 }
 
+/* repr(s), for a str: made directly when s is printable ASCII without
+ * quote or backslash (a byvia label per row, 200,000 of them for a list's
+ * items), else by repr itself. */
+static PyObject *
+quoted(PyObject *s)
+{
+    if (!PyUnicode_IS_ASCII(s)) {
+        return PyObject_Repr(s);
+    }
+    Py_ssize_t n = PyUnicode_GET_LENGTH(s);
+    const Py_UCS1 *data = PyUnicode_1BYTE_DATA(s);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (data[i] < 0x20 || data[i] == 0x7f || data[i] == '\\'
+            || data[i] == '\'') {
+            return PyObject_Repr(s);
+        }
+    }
+    PyObject *r = PyUnicode_New(n + 2, 127);
+    if (r == NULL) {
+        return NULL;
+    }
+    Py_UCS1 *out = PyUnicode_1BYTE_DATA(r);
+    out[0] = '\'';
+    memcpy(out + 1, data, (size_t)n);
+    out[n + 1] = '\'';
+    return r;
+}
+
 /* Label of a simple relation's class, Size unpadded in "and" context. */
 static PyObject *
 simple_label(GyState *state, const GyClassified *c, GyBy by, uintptr_t key,
@@ -1304,6 +1332,9 @@ gy_classified_label(GyState *state, const GyClassified *c, uintptr_t key,
     case GY_BY_VIA: {
         /* The referrers' class labels, or the names quoted. */
         int via = er->by == GY_BY_VIA;
+        if (via && len == 1 && !and_ctx) {
+            return quoted(c->strings[v[0]]);
+        }
         PyObject *labels = PyList_New(len);
         for (Py_ssize_t i = 0; labels != NULL && i < len; i++) {
             PyObject *l = via ? PyObject_Repr(c->strings[v[i]])

@@ -422,18 +422,35 @@ rel_key_repr(PyObject *key)
                                 (void *)key);
 }
 
-/* fmt % index as a str: snprintf is several times faster than
- * PyUnicode_FromFormat, and byvia may name a million list items. */
+/* before + decimal index + after, as a str, written in place: byvia may
+ * name a million list items, and formatting through snprintf and then
+ * decoding took most of the time of naming them. before and after are
+ * ASCII. */
 static PyObject *
-rel_index_str(const char *fmt, Py_ssize_t index)
+rel_index_str(const char *before, Py_ssize_t index, const char *after)
 {
-    char buf[64];
-    int n = PyOS_snprintf(buf, sizeof(buf), fmt, index);
-    if (n < 0 || (size_t)n >= sizeof(buf)) {
-        PyErr_SetString(PyExc_SystemError, "relation text too long");
+    char digits[24];
+    size_t nd = 0;
+    size_t u = index < 0 ? (size_t)0 - (size_t)index : (size_t)index;
+    do {
+        digits[nd++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u != 0);
+    if (index < 0) {
+        digits[nd++] = '-';
+    }
+    size_t nb = strlen(before), na = strlen(after);
+    PyObject *r = PyUnicode_New((Py_ssize_t)(nb + nd + na), 127);
+    if (r == NULL) {
         return NULL;
     }
-    return PyUnicode_FromStringAndSize(buf, n);
+    Py_UCS1 *out = PyUnicode_1BYTE_DATA(r);
+    memcpy(out, before, nb);
+    for (size_t i = 0; i < nd; i++) {
+        out[nb + i] = (Py_UCS1)digits[nd - 1 - i];
+    }
+    memcpy(out + nb + nd, after, na);
+    return r;
 }
 
 int
@@ -463,7 +480,7 @@ gy_rel_str(const GyRel *rel)
         return PyUnicode_FromFormat(".%U", rel->obj);
     case GY_REL_INDEXVAL: {
         if (rel->obj == NULL) {
-            return rel_index_str("[%zd]", rel->index);
+            return rel_index_str("[", rel->index, "]");
         }
         PyObject *r = rel_key_repr(rel->obj);
         if (r == NULL) {
@@ -474,19 +491,19 @@ gy_rel_str(const GyRel *rel)
         return s;
     }
     case GY_REL_INDEXKEY:
-        return rel_index_str(".keys()[%zd]", rel->index);
+        return rel_index_str(".keys()[", rel->index, "]");
     case GY_REL_INTERATTR:
         return PyUnicode_FromFormat("->%s", rel->name);
     case GY_REL_HASATTR:
-        return rel_index_str(".__dict__.keys()[%zd]", rel->index);
+        return rel_index_str(".__dict__.keys()[", rel->index, "]");
     case GY_REL_LOCAL_VAR:
         return PyUnicode_FromFormat(".f_locals[%R]", rel->obj);
     case GY_REL_CELL:
         return PyUnicode_FromFormat(".f_locals [%R]", rel->obj);
     case GY_REL_STACK:
-        return rel_index_str("->f_valuestack[%zd]", rel->index);
+        return rel_index_str("->f_valuestack[", rel->index, "]");
     case GY_REL_INSET:
-        return rel_index_str("list(_)[%zd]", rel->index);
+        return rel_index_str("list(_)[", rel->index, "]");
     case GY_REL_ROOT: {
         const GyRootRef *ref = rel->root;
         if (ref->thread_id == 0 && ref->frame_no < 0) {
