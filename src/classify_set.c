@@ -12,12 +12,14 @@
  * sorted edge-name ids, a pair), interned in a GyKeyTable so the class key
  * is one word again and partition.c groups by it as by any other.
  *
- * refdby and Via read the graph's reverse edges: for the members' distinct
- * referrers, each referrer's classes (refdby), or each referrer's named
- * references once (Via, gy_relate) keeping those that lead to a member
- * along an edge of the graph. Both are O(members + their in-edges + the
- * referrers' out-edges), where heapy relates every (referrer, member) pair
- * by scanning the referrer, quadratic for big containers.
+ * refdby reads each member's referrers from the graph's reverse rows and
+ * classifies each referrer once. Via finds the members' referrers by
+ * scanning the forward rows (the graph is built without reverse rows
+ * unless refdby asks for them) and relates each referrer once, in address
+ * order, with gy_relate, keeping the named references that lead to a
+ * member along an edge of the graph. refdby is O(members + their
+ * in-edges), Via O(nodes + edges), where heapy relates every (referrer,
+ * member) pair by scanning the referrer, quadratic for big containers.
  *
  * No Python code runs while the graph is read; edge names are turned into
  * text afterwards (a dict key's repr may be Python code).
@@ -334,7 +336,7 @@ static int
 ensure_graph(GyState *state, GyGraph **graph)
 {
     if (*graph == NULL) {
-        *graph = gy_graph_build(state, GY_CAN_PAUSE_GC);
+        *graph = gy_graph_build_forward(state, GY_CAN_PAUSE_GC);
     }
     return *graph != NULL ? 0 : -1;
 }
@@ -422,6 +424,9 @@ classify_refdby(GyState *state, GyClassified *c, GyNodes *nodes,
         return -1;
     }
     GyGraph *g = *graph;
+    if (gy_graph_ensure_reverse(g) < 0) {
+        return -1;
+    }
     if (by == GY_BY_SIZE) {
         graph_hold(g);              /* a __sizeof__ may be Python code */
     }
@@ -790,25 +795,23 @@ classify_via(GyState *state, GyClassified *c, GyNodes *nodes,
             v.node[ids[k]].member = (uint32_t)k;
         }
     }
-    /* The distinct referrers of the members, as a bitmap over node ids:
-       they are then related in id order, which is address order, so the
-       objects are read front to back rather than at random. */
+    /* The distinct referrers of the members, as a bitmap over node ids,
+       from the forward edges (the graph has no reverse rows): they are
+       then related in id order, which is address order, so the objects
+       are read front to back rather than at random. */
     size_t nwords = ((size_t)g->nnodes + 63) / 64;
     referrers = PyMem_Calloc(nwords + 1, sizeof(uint64_t));
     if (referrers == NULL) {
         PyErr_NoMemory();
         goto done;
     }
-    Py_ssize_t nin = 0;            /* about one name per in-edge */
-    for (Py_ssize_t k = 0; k < nodes->count; k++) {
-        Py_ssize_t id = ids[k];
-        if (id < 0) {
-            continue;
-        }
-        nin += g->in_start[id + 1] - g->in_start[id];
-        for (uint32_t e = g->in_start[id]; e < g->in_start[id + 1]; e++) {
-            uint32_t r = g->in[e];
-            referrers[r >> 6] |= UINT64_C(1) << (r & 63);
+    Py_ssize_t nin = 0;            /* about one name per edge to a member */
+    for (uint32_t r = 0; r < (uint32_t)g->nnodes; r++) {
+        for (uint32_t e = g->out_start[r]; e < g->out_start[r + 1]; e++) {
+            if (v.node[g->out[e]].member != NONE32) {
+                referrers[r >> 6] |= UINT64_C(1) << (r & 63);
+                nin++;
+            }
         }
     }
     if (gy_grow(&v.pairs, &v.pairs_cap, nin + 1, sizeof(ViaPair)) < 0) {

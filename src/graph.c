@@ -217,6 +217,8 @@ graph_reverse(GyGraph *g)
     }
     g->in = gy_big_alloc(nedges + 1, sizeof(uint32_t), 0);
     if (g->in == NULL) {
+        gy_big_free(g->in_start);
+        g->in_start = NULL;
         return -1;
     }
     /* in_start[d + 2] counts d's referrers; the prefix sum shifted by one
@@ -236,8 +238,8 @@ graph_reverse(GyGraph *g)
     return 0;
 }
 
-GyGraph *
-gy_graph_build(GyState *state, int borrow)
+static GyGraph *
+graph_build(GyState *state, int borrow, int reverse)
 {
     GyWalkResult r;
     Builder b;
@@ -281,7 +283,7 @@ gy_graph_build(GyState *state, int borrow)
         PyErr_SetString(PyExc_OverflowError, "more than 2**32 objects");
         goto error;
     }
-    if (builder_forward(&b, &log) < 0 || graph_reverse(g) < 0) {
+    if (builder_forward(&b, &log) < 0 || (reverse && graph_reverse(g) < 0)) {
         goto error;
     }
     PyMem_Free(b.vedges);
@@ -292,6 +294,24 @@ error:
     PyMem_Free(b.vedges);
     gy_graph_free(g);
     return NULL;
+}
+
+GyGraph *
+gy_graph_build(GyState *state, int borrow)
+{
+    return graph_build(state, borrow, 1);
+}
+
+GyGraph *
+gy_graph_build_forward(GyState *state, int borrow)
+{
+    return graph_build(state, borrow, 0);
+}
+
+int
+gy_graph_ensure_reverse(GyGraph *g)
+{
+    return g->in != NULL ? 0 : graph_reverse(g);
 }
 
 void
@@ -392,8 +412,9 @@ gy_graph_bytes(const GyGraph *g)
     GY_ASSERT(g->out_start != NULL);
     size_t edges = g->out_start[g->nnodes];
     size_t nvirt = edges - g->out_start[g->nreal];
-    return 2 * ((size_t)g->nnodes + 2) * sizeof(uint32_t)
-           + 2 * edges * sizeof(uint32_t)
+    size_t ways = g->in != NULL ? 2 : 1;
+    return ways * ((size_t)g->nnodes + 2) * sizeof(uint32_t)
+           + ways * edges * sizeof(uint32_t)
            + nvirt * sizeof(GyRootRef)
            + (size_t)g->nframes * sizeof(GyGraphFrame)
            + gy_nodeindex_bytes(&g->index);

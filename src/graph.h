@@ -42,6 +42,12 @@ typedef struct GyGraph {
  * Python code while it holds the graph (the collector paused) or that
  * calls gy_graph_adopt first. */
 GyGraph *gy_graph_build(GyState *state, int borrow);
+/* The same without the reverse rows (in_start and in stay NULL): byvia
+ * finds the referrers of its members by scanning the forward rows, which
+ * costs less than reversing them. gy_graph_ensure_reverse adds them
+ * (byrcs); 0, or -1 with MemoryError. */
+GyGraph *gy_graph_build_forward(GyState *state, int borrow);
+int gy_graph_ensure_reverse(GyGraph *g);
 /* Take a reference to every node of a borrowed graph. */
 void gy_graph_adopt(GyGraph *g);
 /* Free the forward rows (out_start, out; the vlabels they index) once a

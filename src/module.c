@@ -280,7 +280,9 @@ guppy_graph_stats(PyObject *module, PyObject *unused)
 {
     (void)unused;
     GyState *st = PyModule_GetState(module);
-    GyGraph *g = gy_graph_build(st, 1);   /* as byrcs and byvia build it */
+    /* As x.referrers builds it: both directions (byrcs and byvia build
+       the forward half). */
+    GyGraph *g = gy_graph_build(st, 1);
     if (g == NULL) {
         return NULL;
     }
