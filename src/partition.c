@@ -531,7 +531,11 @@ partition_new(GyState *state, GyNodes *nodes, const GyER *er)
     GyClassified classified;
     GyGraph *graph = NULL;
     const uintptr_t *keys = NULL;
-    if (er_needs(er, GY_BY_SIZE)
+    /* Composite relations size the members before classifying: a
+       __sizeof__ in Python may let objects go, and their keys (an Rcs
+       key is the class of a referrer, which only the graph had) must not
+       point at what is gone when the rows are labelled. */
+    if ((er_needs(er, GY_BY_SIZE) || by > GY_BY_LAST_SIMPLE)
         && gy_nodes_ensure_sizes(state, nodes) < 0) {
         return NULL;
     }

@@ -100,6 +100,35 @@ def test_sizeof_that_frees_objects_during_rcs_of_size():
     assert out.split() == ['ok']
 
 
+def test_sizeof_that_frees_a_referrers_class_during_byrcs():
+    # An Rcs key is the class of a referrer, which only the graph holds:
+    # the members are sized before the graph is built, so a __sizeof__
+    # that frees such a class cannot leave a row label pointing at it.
+    out = _run('''
+        state = {}
+        def make():
+            class Gone:
+                pass
+            g = Gone()
+            g.ref = target
+            g.__dict__
+            state['g'] = g
+        target = [1, 2, 3]
+        make()
+        class Fat:
+            def __sizeof__(self):
+                state.clear()
+                free_victims()
+                fill()
+                return 100
+        fat = Fat()
+        text = str(hp.iso(target, fat).byrcs)
+        assert text.startswith('Partition of a set of 2 objects'), text
+        print('ok')
+    ''')
+    assert out.split() == ['ok']
+
+
 def test_owner_sizeof_that_frees_objects_between_graph_readers():
     # Rcs makes the graph, dictof(Size) sizes dict owners (Python code
     # here), then Via reads the graph again.
