@@ -67,8 +67,11 @@ sizer_strategy(GySizer *z, PyTypeObject *tp)
             way.how = fast ? SIZE_FAST : SIZE_CMETH;
             way.cmeth = def->ml_meth;
             /* The C __sizeof__ of a builtins type (no dot in its name)
-               runs no Python code; an extension's might. */
-            way.quick = strchr(tp->tp_name, '.') == NULL;
+               runs no Python code; an extension's might. What counts is
+               the type that defines it: a defaultdict is sized by
+               dict's. */
+            PyTypeObject *owner = PyDescr_TYPE(meth);
+            way.quick = strchr(owner->tp_name, '.') == NULL;
             return way;
         }
     }
