@@ -508,7 +508,12 @@ typedef struct Via {
                                   named reference, so one line holds both */
     uint32_t src;              /* the referrer being related */
     int trusted;               /* it names only edges the graph holds */
-    GyKeyTable atoms;          /* distinct relations seen */
+    GyKeyTable atoms;          /* distinct relations seen, but for */
+    uint32_t *table_atom;      /*   (by table id: the atom id) */
+    uint32_t *index_atom;      /* item positions [i]: atom id + 1 by i, 0
+                                  if none yet (a list of 200,000 items
+                                  names 200,000 atoms: no hashing) */
+    Py_ssize_t index_cap, table_cap;
     GyRel *atom_rels;          /* by atom id */
     Py_ssize_t natoms, atoms_cap;
     ViaPair *pairs;
@@ -516,6 +521,18 @@ typedef struct Via {
     PyObject **held;           /* keys whose repr may run code, owned */
     Py_ssize_t nheld;
 } Via;
+
+/* A new atom for rel: its id, or -1 with MemoryError. */
+static Py_ssize_t
+via_new_atom(Via *v, const GyRel *rel)
+{
+    if (gy_grow(&v->atom_rels, &v->atoms_cap, v->natoms + 1,
+                sizeof(GyRel)) < 0) {
+        return -1;
+    }
+    v->atom_rels[v->natoms] = *rel;
+    return v->natoms++;
+}
 
 /* The atom id of rel (interning a new one), or -1 with MemoryError. */
 static Py_ssize_t
@@ -534,6 +551,27 @@ via_atom(Via *v, const GyRel *given)
             canon.index = (Py_ssize_t)i;
             rel = &canon;
         }
+    }
+    if (rel->kind == GY_REL_INDEXVAL && rel->obj == NULL && rel->index >= 0
+        && rel->index < (Py_ssize_t)UINT32_MAX) {
+        Py_ssize_t i = rel->index;
+        if (i >= v->index_cap) {
+            Py_ssize_t old = v->index_cap;
+            if (gy_grow(&v->index_atom, &v->index_cap, i + 1,
+                        sizeof(uint32_t)) < 0) {
+                return -1;
+            }
+            memset(v->index_atom + old, 0,
+                   (size_t)(v->index_cap - old) * sizeof(uint32_t));
+        }
+        if (v->index_atom[i] == 0) {
+            Py_ssize_t id = via_new_atom(v, rel);
+            if (id < 0) {
+                return -1;
+            }
+            v->index_atom[i] = (uint32_t)id + 1;
+        }
+        return v->index_atom[i] - 1;
     }
     uintptr_t key[3] = {(uintptr_t)rel->kind, 0, 0};
     switch (rel->kind) {
@@ -563,21 +601,24 @@ via_atom(Via *v, const GyRel *given)
     if (ck[0] == key[0] && ck[1] == key[1] && ck[2] == key[2]) {
         return v->cache_atom[slot];
     }
-    Py_ssize_t id = gy_keytable_intern(&v->atoms, key, 3);
-    if (id < 0) {
+    Py_ssize_t known = v->atoms.n;
+    Py_ssize_t tid = gy_keytable_intern(&v->atoms, key, 3);
+    if (tid < 0) {
         return -1;
     }
+    if (tid == known) {                 /* new to the table */
+        Py_ssize_t id = via_new_atom(v, rel);
+        if (id < 0 || gy_grow(&v->table_atom, &v->table_cap, tid + 1,
+                              sizeof(uint32_t)) < 0) {
+            return -1;
+        }
+        v->table_atom[tid] = (uint32_t)id;
+    }
+    uint32_t id = v->table_atom[tid];
     ck[0] = key[0];
     ck[1] = key[1];
     ck[2] = key[2];
-    v->cache_atom[slot] = (uint32_t)id;
-    if (id == v->natoms) {
-        if (gy_grow(&v->atom_rels, &v->atoms_cap, v->natoms + 1,
-                    sizeof(GyRel)) < 0) {
-            return -1;
-        }
-        v->atom_rels[v->natoms++] = *rel;
-    }
+    v->cache_atom[slot] = id;
     return id;
 }
 
@@ -622,6 +663,8 @@ via_fini(Via *v)
 {
     gy_big_free(v->node);
     gy_keytable_fini(&v->atoms);
+    PyMem_Free(v->table_atom);
+    PyMem_Free(v->index_atom);
     PyMem_Free(v->atom_rels);
     PyMem_Free(v->pairs);
     for (Py_ssize_t i = 0; i < v->nheld; i++) {
