@@ -488,7 +488,11 @@ done:
 typedef struct ViaNode {
     uint32_t member;           /* member index, or NONE32 */
     uint32_t stamp;            /* last referrer + 1 to reach it */
+    uint32_t atom;             /* its one name so far: atom id + 1, 0 for
+                                  none, MULTI_ATOM for several (in pairs) */
 } ViaNode;
+
+#define MULTI_ATOM UINT32_MAX
 
 typedef struct ViaPair {
     uint32_t member;
@@ -504,8 +508,8 @@ typedef struct Via {
     uint32_t cache_atom[ATOM_CACHE];
     GyClassified *c;
     GyGraph *g;
-    ViaNode *node;             /* by node id; both halves are read for each
-                                  named reference, so one line holds both */
+    ViaNode *node;             /* by node id; all of it is read for each
+                                  named reference, so one line holds it */
     uint32_t src;              /* the referrer being related */
     int trusted;               /* it names only edges the graph holds */
     GyKeyTable atoms;          /* distinct relations seen, but for */
@@ -516,7 +520,7 @@ typedef struct Via {
     Py_ssize_t index_cap, table_cap;
     GyRel *atom_rels;          /* by atom id */
     Py_ssize_t natoms, atoms_cap;
-    ViaPair *pairs;
+    ViaPair *pairs;            /* of the members with several names */
     Py_ssize_t npairs, pairs_cap;
     PyObject **held;           /* keys whose repr may run code, owned */
     Py_ssize_t nheld;
@@ -623,7 +627,24 @@ via_atom(Via *v, const GyRel *given)
 }
 
 static int
-via_add(Via *v, uint32_t member, const GyRel *rel)
+via_pair(Via *v, uint32_t member, uint32_t atom)
+{
+    if (v->npairs == v->pairs_cap
+        && gy_grow(&v->pairs, &v->pairs_cap, v->npairs + 1,
+                   sizeof(ViaPair)) < 0) {
+        return -1;
+    }
+    v->pairs[v->npairs].member = member;
+    v->pairs[v->npairs].atom = atom;
+    v->npairs++;
+    return 0;
+}
+
+/* Name the reference to node n (a member) by rel. Most members have one
+ * name, kept in the node; a member with several has them all in pairs,
+ * grouped later. */
+static int
+via_add(Via *v, ViaNode *n, const GyRel *rel)
 {
     /* heapy does not name an instance's reference to its class. */
     if (rel->kind == GY_REL_INTERATTR && rel->name != NULL
@@ -634,15 +655,25 @@ via_add(Via *v, uint32_t member, const GyRel *rel)
     if (atom < 0) {
         return -1;
     }
-    if (v->npairs == v->pairs_cap
-        && gy_grow(&v->pairs, &v->pairs_cap, v->npairs + 1,
-                   sizeof(ViaPair)) < 0) {
+    if (atom >= (Py_ssize_t)MULTI_ATOM - 1) {
+        PyErr_SetString(PyExc_OverflowError, "more than 2**32 names");
         return -1;
     }
-    v->pairs[v->npairs].member = member;
-    v->pairs[v->npairs].atom = (uint32_t)atom;
-    v->npairs++;
-    return 0;
+    uint32_t a = (uint32_t)atom + 1;
+    if (n->atom == 0) {
+        n->atom = a;
+        return 0;
+    }
+    if (n->atom == a) {
+        return 0;
+    }
+    if (n->atom != MULTI_ATOM) {
+        if (via_pair(v, n->member, n->atom - 1) < 0) {
+            return -1;
+        }
+        n->atom = MULTI_ATOM;
+    }
+    return via_pair(v, n->member, (uint32_t)atom);
 }
 
 /* gy_relproc: keep the named references that are edges to members. */
@@ -655,7 +686,7 @@ via_relproc(const GyRel *rel, PyObject *dst, void *arg)
         || (!v->trusted && v->node[id].stamp != v->src + 1)) {
         return 0;
     }
-    return via_add(v, v->node[id].member, rel);
+    return via_add(v, &v->node[id], rel);
 }
 
 static void
@@ -791,7 +822,7 @@ via_relate_referrer(Via *v, GyRelater *relater, uint32_t r)
         GyRel rel;
         if (v->node[d].member != NONE32
             && gy_relate_rootref(&g->vlabels[e - base], &rel)
-            && via_add(v, v->node[d].member, &rel) < 0) {
+            && via_add(v, &v->node[d], &rel) < 0) {
             return -1;
         }
     }
@@ -832,6 +863,7 @@ classify_via(GyState *state, GyClassified *c, GyNodes *nodes,
     for (Py_ssize_t i = 0; i < g->nnodes; i++) {
         v.node[i].member = NONE32;
         v.node[i].stamp = 0;
+        v.node[i].atom = 0;
     }
     for (Py_ssize_t k = 0; k < nodes->count; k++) {
         if (ids[k] >= 0) {
@@ -848,17 +880,13 @@ classify_via(GyState *state, GyClassified *c, GyNodes *nodes,
         PyErr_NoMemory();
         goto done;
     }
-    Py_ssize_t nin = 0;            /* about one name per edge to a member */
     for (uint32_t r = 0; r < (uint32_t)g->nnodes; r++) {
         for (uint32_t e = g->out_start[r]; e < g->out_start[r + 1]; e++) {
             if (v.node[g->out[e]].member != NONE32) {
                 referrers[r >> 6] |= UINT64_C(1) << (r & 63);
-                nin++;
+                break;
             }
         }
-    }
-    if (gy_grow(&v.pairs, &v.pairs_cap, nin + 1, sizeof(ViaPair)) < 0) {
-        goto done;
     }
     /* Relate each referrer once. node[d].stamp == r + 1 tells that r has an
        edge to d, so names of references the graph does not hold (fields
@@ -901,27 +929,32 @@ classify_via(GyState *state, GyClassified *c, GyNodes *nodes,
         }
     }
     first = gy_big_alloc(nodes->count + 2, sizeof(Py_ssize_t), 1);
-    if (first == NULL) {
+    vec = gy_big_alloc(v.npairs + 1, sizeof(uintptr_t), 0);
+    if (first == NULL || vec == NULL) {
         goto done;
     }
-    /* Group the (member, atom) pairs by member: counting sort. */
+    /* The pairs of the members with several names, grouped by member: a
+       counting sort. */
     for (Py_ssize_t p = 0; p < v.npairs; p++) {
         first[v.pairs[p].member + 2]++;
     }
     for (Py_ssize_t k = 2; k <= nodes->count + 1; k++) {
         first[k] += first[k - 1];
     }
-    vec = gy_big_alloc(v.npairs + 1, sizeof(uintptr_t), 0);
-    if (vec == NULL) {
-        goto done;
-    }
     for (Py_ssize_t p = 0; p < v.npairs; p++) {
         vec[first[v.pairs[p].member + 1]++] = canon[v.pairs[p].atom];
     }
     for (Py_ssize_t k = 0; k < nodes->count; k++) {
-        Py_ssize_t lo = first[k], n = first[k + 1] - lo;
-        n = sort_unique(vec + lo, n);
-        c->keys[k] = setkey_make(c, vec + lo, n);
+        uint32_t atom = ids[k] >= 0 ? v.node[ids[k]].atom : 0;
+        if (atom == MULTI_ATOM) {
+            Py_ssize_t lo = first[k], n = first[k + 1] - lo;
+            n = sort_unique(vec + lo, n);
+            c->keys[k] = setkey_make(c, vec + lo, n);
+        }
+        else {
+            uintptr_t one = atom ? canon[atom - 1] : 0;
+            c->keys[k] = setkey_make(c, &one, atom != 0);
+        }
         if (c->keys[k] == 0) {
             goto done;
         }
