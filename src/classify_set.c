@@ -413,20 +413,21 @@ node_key(GyState *state, GyGraph *g, GyBy by, uint32_t id, GySizer *sizer,
 
 static int
 classify_refdby(GyState *state, GyClassified *c, GyNodes *nodes,
-                GyGraph **graph)
+                GyGraph **graph, int graph_last)
 {
     GyBy by = c->er->a->by;
     GySizer sizer;
     uintptr_t *cache = NULL, *vec = NULL;
     Py_ssize_t *ids = NULL, veccap = 0;
     int rc = -1, err = 0;
-    if (ensure_graph(state, graph) < 0) {
+    if (*graph == NULL && graph_last) {
+        /* Nothing else reads it: the reverse rows alone. */
+        *graph = gy_graph_build_reverse(state, GY_CAN_PAUSE_GC);
+    }
+    if (ensure_graph(state, graph) < 0 || gy_graph_ensure_reverse(*graph) < 0) {
         return -1;
     }
     GyGraph *g = *graph;
-    if (gy_graph_ensure_reverse(g) < 0) {
-        return -1;
-    }
     if (by == GY_BY_SIZE) {
         graph_hold(g);              /* a __sizeof__ may be Python code */
     }
@@ -1214,7 +1215,7 @@ classify_any(GyState *state, const GyER *er, GyNodes *nodes,
     int rc;
     switch (er->by) {
     case GY_BY_REFDBY:
-        rc = classify_refdby(state, out, nodes, graph);
+        rc = classify_refdby(state, out, nodes, graph, graph_last);
         break;
     case GY_BY_VIA:
         rc = classify_via(state, out, nodes, graph, graph_last);

@@ -48,6 +48,10 @@ GyGraph *gy_graph_build(GyState *state, int borrow);
  * (byrcs); 0, or -1 with MemoryError. */
 GyGraph *gy_graph_build_forward(GyState *state, int borrow);
 int gy_graph_ensure_reverse(GyGraph *g);
+/* Only the reverse rows (out_start, out and vlabels stay NULL), made from
+ * the walk's log directly, each row in walk order with repeats: byrcs when
+ * nothing else reads the graph. */
+GyGraph *gy_graph_build_reverse(GyState *state, int borrow);
 /* Take a reference to every node of a borrowed graph. */
 void gy_graph_adopt(GyGraph *g);
 /* Free the forward rows (out_start, out; the vlabels they index) once a
