@@ -145,6 +145,42 @@ log_to_ids(GyGraph *g, GyEdgeLog *log, uint32_t *count, int by_dst)
     return nreal_edges;
 }
 
+/* Pass 2 over the log: the edges into their rows, each block freed once
+ * read (8 bytes an edge: the log and the rows are never both whole).
+ * Forward (by_dst 0): a node's edges follow its header, into out from
+ * out_start[src]. Reverse: the source's id into in, at its referent's
+ * fill position in_start[dst + 1]. */
+static void
+log_scatter(GyGraph *g, GyEdgeLog *log, int by_dst)
+{
+    uint32_t src = 0;
+    Py_ssize_t pos = 0;
+    for (Py_ssize_t k = 0; k < log->nblocks; k++) {
+        uintptr_t *e = log->blocks[k];
+        uintptr_t *end = k == log->nblocks - 1 ? log->cur
+                                                : e + GY_EDGELOG_BLOCK;
+        for (; e < end; e++) {
+            if (*e == NO_NODE) {
+                continue;
+            }
+            uint32_t id = (uint32_t)(*e >> 1);
+            if (*e & 1) {
+                src = id;
+                pos = by_dst ? 0 : g->out_start[src];
+            }
+            else if (by_dst) {
+                g->in[g->in_start[id + 1]++] = src;
+            }
+            else {
+                g->out[pos++] = id;
+            }
+        }
+        gy_big_free(log->blocks[k]);
+        log->blocks[k] = NULL;
+    }
+    gy_edgelog_fini(log);
+}
+
 static int
 builder_forward(Builder *b, GyEdgeLog *log)
 {
@@ -166,27 +202,7 @@ builder_forward(Builder *b, GyEdgeLog *log)
         return -1;
     }
     /* Pass 2: each node's edges follow its header in the log. */
-    Py_ssize_t pos = 0;
-    for (Py_ssize_t k = 0; k < log->nblocks; k++) {
-        uintptr_t *e = log->blocks[k];
-        uintptr_t *end = k == log->nblocks - 1 ? log->cur
-                                                : e + GY_EDGELOG_BLOCK;
-        for (; e < end; e++) {
-            if (*e == NO_NODE) {
-                continue;
-            }
-            if (*e & 1) {
-                pos = g->out_start[*e >> 1];
-                continue;
-            }
-            g->out[pos++] = (uint32_t)(*e >> 1);
-        }
-        /* 8 bytes an edge: each block goes as soon as it is copied, so
-           the log and the rows are never both whole. */
-        gy_big_free(log->blocks[k]);
-        log->blocks[k] = NULL;
-    }
-    gy_edgelog_fini(log);
+    log_scatter(g, log, 0);
 
     /* Virtual sources, grouped by a counting sort that keeps discovery
        order within each. */
@@ -245,25 +261,7 @@ builder_reverse(Builder *b, GyEdgeLog *log)
     if (g->in == NULL) {
         return -1;
     }
-    uint32_t src = 0;
-    for (Py_ssize_t k = 0; k < log->nblocks; k++) {
-        uintptr_t *e = log->blocks[k];
-        uintptr_t *end = k == log->nblocks - 1 ? log->cur
-                                                : e + GY_EDGELOG_BLOCK;
-        for (; e < end; e++) {
-            if (*e == NO_NODE) {
-                continue;
-            }
-            if (*e & 1) {
-                src = (uint32_t)(*e >> 1);
-                continue;
-            }
-            g->in[g->in_start[(*e >> 1) + 1]++] = src;
-        }
-        gy_big_free(log->blocks[k]);
-        log->blocks[k] = NULL;
-    }
-    gy_edgelog_fini(log);
+    log_scatter(g, log, 1);
     /* The root is node nreal, frame k node nreal + 1 + k. */
     for (Py_ssize_t e = 0; e < b->nvedges; e++) {
         g->in[g->in_start[b->vedges[e].dst + 1]++] =
