@@ -423,8 +423,12 @@ classify_refdby(GyState *state, GyClassified *c, GyNodes *nodes,
     if (*graph == NULL && graph_last) {
         /* Nothing else reads it: the reverse rows alone. */
         *graph = gy_graph_build_reverse(state, GY_CAN_PAUSE_GC);
+        if (*graph == NULL) {
+            return -1;
+        }
     }
-    if (ensure_graph(state, graph) < 0 || gy_graph_ensure_reverse(*graph) < 0) {
+    if (ensure_graph(state, graph) < 0
+        || gy_graph_ensure_reverse(*graph) < 0) {
         return -1;
     }
     GyGraph *g = *graph;
@@ -509,8 +513,8 @@ typedef struct Via {
     uint32_t cache_atom[ATOM_CACHE];
     GyClassified *c;
     GyGraph *g;
-    ViaNode *node;             /* by node id; all of it is read for each
-                                  named reference, so one line holds it */
+    ViaNode *node;             /* by node id; its fields are read together
+                                  for each named reference */
     uint32_t src;              /* the referrer being related */
     int trusted;               /* it names only edges the graph holds */
     GyKeyTable atoms;          /* distinct relations seen, but for */

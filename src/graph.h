@@ -44,8 +44,8 @@ typedef struct GyGraph {
 GyGraph *gy_graph_build(GyState *state, int borrow);
 /* The same without the reverse rows (in_start and in stay NULL): byvia
  * finds the referrers of its members by scanning the forward rows, which
- * costs less than reversing them. gy_graph_ensure_reverse adds them
- * (byrcs); 0, or -1 with MemoryError. */
+ * costs less than reversing them. gy_graph_ensure_reverse adds them (an
+ * And of Via and Rcs); 0, or -1 with MemoryError. */
 GyGraph *gy_graph_build_forward(GyState *state, int borrow);
 int gy_graph_ensure_reverse(GyGraph *g);
 /* Only the reverse rows (out_start, out and vlabels stay NULL), made from

@@ -280,8 +280,8 @@ guppy_graph_stats(PyObject *module, PyObject *unused)
 {
     (void)unused;
     GyState *st = PyModule_GetState(module);
-    /* As x.referrers builds it: both directions (byrcs and byvia build
-       the forward half). */
+    /* As x.referrers builds it: both directions (byvia builds the
+       forward rows only, byrcs the reverse ones). */
     GyGraph *g = gy_graph_build(st, 1);
     if (g == NULL) {
         return NULL;

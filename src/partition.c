@@ -6,8 +6,8 @@
  * Classifying is one pass over the members in address order with a
  * GyPtrMap from class key to row: O(members), no Python code. Labels are
  * made once per row, then rows are sorted (descending size, ties by label
- * as strings: heapy's order) by a radix sort (rows_order). Id partitions have a row per member and
- * render labels only when a row is printed.
+ * as strings: heapy's order) by a radix sort (rows_order). Id partitions
+ * have a row per member and render labels only when a row is printed.
  *
  * Memory: one uint32 per member (row_of) plus the rows.
  */
