@@ -132,31 +132,11 @@ gy_stat_free(GyStat *s)
     PyMem_Free(s);
 }
 
-/* Whether p[0:n] is ASCII; eight bytes at a time. */
-static int
-is_ascii(const char *p, Py_ssize_t n)
-{
-    Py_ssize_t i = 0;
-    for (; n - i >= 8; i += 8) {
-        uint64_t w;
-        memcpy(&w, p + i, 8);
-        if (w & UINT64_C(0x8080808080808080)) {
-            return 0;
-        }
-    }
-    for (; i < n; i++) {
-        if ((unsigned char)p[i] >= 0x80) {
-            return 0;
-        }
-    }
-    return 1;
-}
-
 /* Append n bytes to s->text; *off receives where they start. */
 static int
 text_append(GyStat *s, const char *p, Py_ssize_t n, Py_ssize_t *off)
 {
-    if (!s->nonascii && !is_ascii(p, n)) {
+    if (!s->nonascii && !gy_rowscan_all_ascii(p, n)) {
         s->nonascii = 1;
     }
     if (!s->line_breaks && n > 0 && memchr(p, '\n', (size_t)n) != NULL) {
