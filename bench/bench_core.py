@@ -111,6 +111,23 @@ def heap_count(h):
 def guppy_where():
     import guppy
     OUT['guppy_file'] = getattr(guppy, '__file__', None)
+
+def timed(step, fn, repeat, setup=None, values=None):
+    # fn() repeat times into OUT['times'][step], each after setup() if
+    # given; values, if given, keeps fn's result under step.
+    times = []
+    try:
+        for _ in range(repeat):
+            if setup is not None:
+                setup()
+            t0 = time.perf_counter()
+            result = fn()
+            times.append(time.perf_counter() - t0)
+            if values is not None:
+                values[step] = result
+    except Exception:
+        fail(step)
+    OUT['times'][step] = times
 '''
 
 CHILD_NODES = r'''
@@ -166,19 +183,6 @@ emit()
 '''
 
 CHILD_TIMING = CHILD_PRELUDE + CHILD_NODES + r'''
-def timed(step, fn, repeat, setup=None):
-    times = []
-    try:
-        for _ in range(repeat):
-            if setup is not None:
-                setup()
-            t0 = time.perf_counter()
-            fn()
-            times.append(time.perf_counter() - t0)
-    except Exception:
-        fail(step)
-    OUT['times'][step] = times
-
 try:
     N, R = %(n)d, %(repeat)d
     OUT['times'] = {}

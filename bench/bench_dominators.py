@@ -48,33 +48,26 @@ from bench_core import (CHILD_NODES, CHILD_PRELUDE, MARK,  # noqa
 # hp.heap()), then the steps, R runs each (values kept).
 CHILD_TIMING = bench_relations.CHILD_HEAD + r'''    R = %(repeat)d
     OUT['values'] = {}
-
-    def timed(step, fn, repeat):
-        times = []
-        try:
-            for _ in range(repeat):
-                t0 = time.perf_counter()
-                OUT['values'][step] = fn()
-                times.append(time.perf_counter() - t0)
-        except Exception:
-            fail(step)
-        OUT['times'][step] = times
+    values = OUT['values']
 
     one = hp.iso(nodes[N // 2])
     every = hp.iso(nodes)
-    timed('domisize of one Node', lambda: one.domisize, R)
-    timed('domisize of the list', lambda: every.domisize, R)
-    timed('h.domisize', lambda: h.domisize, R)
+    timed('domisize of one Node', lambda: one.domisize, R, values=values)
+    timed('domisize of the list', lambda: every.domisize, R, values=values)
+    timed('h.domisize', lambda: h.domisize, R, values=values)
     try:
         from guppy import _guppy
         _guppy._domtree_stats
     except (ImportError, AttributeError):
         pass
     else:
-        timed('reference graph', lambda: _guppy._graph_stats()['edges'], R)
-        timed('dominator tree', _guppy._domtree_stats, R)
-        timed('str(h.retained)', lambda: len(str(h.retained)), R)
-    timed('imdom of one Node', lambda: one.imdom.count, 1)''' + bench_relations.CHILD_TAIL
+        timed('reference graph', lambda: _guppy._graph_stats()['edges'], R,
+              values=values)
+        timed('dominator tree', _guppy._domtree_stats, R, values=values)
+        timed('str(h.retained)', lambda: len(str(h.retained)), R,
+              values=values)
+    timed('imdom of one Node', lambda: one.imdom.count, 1,
+          values=values)''' + bench_relations.CHILD_TAIL
 
 CHILD_MEMORY = CHILD_PRELUDE + CHILD_NODES + r'''
 def peak(fn):
