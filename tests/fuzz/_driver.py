@@ -178,13 +178,18 @@ def fallback(test_one_input, target, argv):
     tokens = read_dict_tokens(opts.get('dict') or dict_file(target))
     corpus = read_corpus(dirs) or [b'']
     mut = Mutator(seed, tokens, max_len)
-    start = time.monotonic()
-    done = 0
-    for data in corpus:
+    def fails(data):
         try:
             test_one_input(data)
         except Exception as e:
             _report(data, e, prefix)
+            return True
+        return False
+
+    start = time.monotonic()
+    done = 0
+    for data in corpus:
+        if fails(data):
             return 1
         done += 1
     last = start
@@ -192,10 +197,7 @@ def fallback(test_one_input, target, argv):
         if max_time and time.monotonic() - start >= max_time:
             break
         data = mut.mutate(mut.rnd.choice(corpus), mut.rnd.choice(corpus))
-        try:
-            test_one_input(data)
-        except Exception as e:
-            _report(data, e, prefix)
+        if fails(data):
             return 1
         done += 1
         now = time.monotonic()
